@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { describeValue } from './zod-issues.js';
+
+// Field schemas shared by the Router config, deployments and requests. Numbers also accept numeric
+// strings, because values read through `os.environ/NAME` (and from YAML quoted scalars) are strings.
+
+function numeric<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => {
+    if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+    return value;
+  }, schema);
+}
+
+function expected(what: string) {
+  return (issue: { input?: unknown }) => `expected ${what}, got ${describeValue(issue.input)}`;
+}
+
+/** A duration in seconds, > 0. */
+export const positiveSeconds = numeric(
+  z.number({ error: expected('a positive number of seconds') }).positive({ error: expected('a positive number of seconds') }),
+);
+
+/** A duration in seconds, ≥ 0 (0 disables). */
+export const nonNegativeSeconds = numeric(
+  z.number({ error: expected('a number of seconds ≥ 0') }).nonnegative({ error: expected('a number of seconds ≥ 0') }),
+);
+
+/** A whole number ≥ 0 (retries, fails, hops). */
+export const count = numeric(
+  z.number({ error: expected('a whole number ≥ 0') }).int({ error: expected('a whole number ≥ 0') }).nonnegative({
+    error: expected('a whole number ≥ 0'),
+  }),
+);
+
+/** A number > 0 (rpm, tpm, weight). */
+export const positiveNumber = numeric(
+  z.number({ error: expected('a positive number') }).positive({ error: expected('a positive number') }),
+);
+
+/** A number ≥ 0 (costs, weights that may be zero). */
+export const nonNegativeNumber = numeric(
+  z.number({ error: expected('a number ≥ 0') }).nonnegative({ error: expected('a number ≥ 0') }),
+);
+
+export const flag = z.preprocess(
+  (value) => (value === 'true' ? true : value === 'false' ? false : value),
+  z.boolean({ error: expected('true or false') }),
+);
+
+export const nonEmptyString = z
+  .string({ error: expected('a string') })
+  .min(1, { error: 'expected a non-empty string' });
+
+/** `[{ "group": ["fallback", ...] }, ...]`, LiteLLM's shape for every fallbacks list. */
+export const fallbackList = z.array(z.record(z.string(), z.array(nonEmptyString, { error: expected('a list of model group names') })), {
+  error: expected('a list of { group: [fallback groups] } entries'),
+});

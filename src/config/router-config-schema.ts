@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import {
+  count,
+  fallbackList,
+  flag,
+  nonEmptyString,
+  nonNegativeNumber,
+  nonNegativeSeconds,
+  positiveNumber,
+  positiveSeconds,
+} from './fields.js';
+
+/** LiteLLM's `retry_policy`: retries per error class, overriding `num_retries` for that class. */
+export const retryPolicySchema = z.strictObject({
+  BadRequestErrorRetries: count.optional(),
+  AuthenticationErrorRetries: count.optional(),
+  TimeoutErrorRetries: count.optional(),
+  RateLimitErrorRetries: count.optional(),
+  ContentPolicyViolationErrorRetries: count.optional(),
+  InternalServerErrorRetries: count.optional(),
+});
+
+/** LiteLLM's `allowed_fails_policy`: failures per error class tolerated before a cooldown. */
+export const allowedFailsPolicySchema = z.strictObject({
+  BadRequestErrorAllowedFails: count.optional(),
+  AuthenticationErrorAllowedFails: count.optional(),
+  TimeoutErrorAllowedFails: count.optional(),
+  RateLimitErrorAllowedFails: count.optional(),
+  ContentPolicyViolationErrorAllowedFails: count.optional(),
+  InternalServerErrorAllowedFails: count.optional(),
+});
+
+/** A deployment's `litellm_params`. Keys rxllm does not act on are kept and ignored, as LiteLLM's are. */
+export const litellmParamsSchema = z.looseObject({
+  model: nonEmptyString,
+  api_base: nonEmptyString.optional(),
+  api_key: z.string().optional(),
+  api_version: z.string().optional(),
+  timeout: positiveSeconds.optional(),
+  stream_timeout: positiveSeconds.optional(),
+  stream_idle_timeout: positiveSeconds.optional(),
+  num_retries: count.optional(),
+  cooldown_time: nonNegativeSeconds.optional(),
+  rpm: positiveNumber.optional(),
+  tpm: positiveNumber.optional(),
+  weight: nonNegativeNumber.optional(),
+  order: count.optional(),
+  max_parallel_requests: positiveNumber.pipe(z.number().int({ error: 'expected a whole number' })).optional(),
+  input_cost_per_token: nonNegativeNumber.optional(),
+  output_cost_per_token: nonNegativeNumber.optional(),
+  mock_response: z.string().optional(),
+  mock_timeout: flag.optional(),
+});
+
+export const deploymentSchema = z.strictObject({
+  model_name: nonEmptyString,
+  litellm_params: litellmParamsSchema,
+  model_info: z
+    .looseObject({
+      id: z.union([nonEmptyString, z.number().transform(String)]).optional(),
+      input_cost_per_token: nonNegativeNumber.optional(),
+      output_cost_per_token: nonNegativeNumber.optional(),
+    })
+    .optional(),
+});
+
+export const routingStrategies = [
+  'simple-shuffle',
+  'least-busy',
+  'latency-based-routing',
+  'usage-based-routing',
+  'usage-based-routing-v2',
+  'cost-based-routing',
+] as const;
+
+// LiteLLM Router arguments that configs carry but that do not change routing semantics here
+// (caching, logging, Redis). Accepted so that LiteLLM configs load unchanged; not acted on.
+const acceptedButIgnored = {
+  redis_host: z.unknown().optional(),
+  redis_port: z.unknown().optional(),
+  redis_password: z.unknown().optional(),
+  redis_url: z.unknown().optional(),
+  cache_responses: z.unknown().optional(),
+  cache_kwargs: z.unknown().optional(),
+  caching_groups: z.unknown().optional(),
+  client_ttl: z.unknown().optional(),
+  set_verbose: z.unknown().optional(),
+  debug_level: z.unknown().optional(),
+  enable_pre_call_checks: z.unknown().optional(),
+  polling_interval: z.unknown().optional(),
+  alerting_config: z.unknown().optional(),
+  router_general_settings: z.unknown().optional(),
+  provider_budget_config: z.unknown().optional(),
+  model_group_alias: z.unknown().optional(),
+  optional_pre_call_checks: z.unknown().optional(),
+};
+
+/**
+ * `new Router(config)`: the flat keyword set of LiteLLM's Python `Router(...)`. Durations in seconds.
+ * Unknown keys are errors (a typo in `stream_timeout` must not silently keep the default).
+ */
+export const routerConfigSchema = z.strictObject({
+  model_list: z.array(deploymentSchema, { error: 'expected a list of deployments' }).min(1, {
+    error: 'expected at least one deployment',
+  }),
+  timeout: positiveSeconds.optional(),
+  stream_timeout: positiveSeconds.optional(),
+  stream_idle_timeout: positiveSeconds.optional(),
+  num_retries: count.optional(),
+  retry_after: nonNegativeSeconds.optional(),
+  retry_policy: retryPolicySchema.optional(),
+  model_group_retry_policy: z.record(z.string(), retryPolicySchema).optional(),
+  fallbacks: fallbackList.optional(),
+  default_fallbacks: z.array(nonEmptyString).optional(),
+  context_window_fallbacks: fallbackList.optional(),
+  content_policy_fallbacks: fallbackList.optional(),
+  max_fallbacks: count.optional(),
+  routing_strategy: z
+    .enum(routingStrategies, { error: `expected one of ${routingStrategies.join(', ')}` })
+    .optional(),
+  routing_strategy_args: z.looseObject({}).optional(),
+  cooldown_time: nonNegativeSeconds.optional(),
+  disable_cooldowns: flag.optional(),
+  allowed_fails: count.optional(),
+  allowed_fails_policy: allowedFailsPolicySchema.optional(),
+  ...acceptedButIgnored,
+});
+
+/**
+ * The Router's configuration as users write it (LiteLLM's keys, seconds). At run time numeric strings
+ * are accepted too (values read from the environment); the type asks for numbers.
+ */
+export type RouterConfig = z.output<typeof routerConfigSchema>;
+export type DeploymentConfig = z.output<typeof deploymentSchema>;
+export type RetryPolicy = z.output<typeof retryPolicySchema>;
+export type AllowedFailsPolicy = z.output<typeof allowedFailsPolicySchema>;
+export type RoutingStrategyName = (typeof routingStrategies)[number];

@@ -1,0 +1,69 @@
+import type { FallbackEntry } from '../protocol/chat.js';
+import type { AllowedFailsPolicy, RetryPolicy, RoutingStrategyName } from './router-config-schema.js';
+
+/** One deployment of a model group, resolved from `model_list` (durations in milliseconds). */
+export interface Deployment {
+  /** `model_info.id`, else `<model_name>/<n>` (n counts within the group from 0). */
+  readonly id: string;
+  /** The model group: `model_name`. */
+  readonly group: string;
+  /** The provider prefix of `litellm_params.model` (`openai` for a bare model name). */
+  readonly provider: string;
+  /** The model name sent upstream (the part after the provider prefix). */
+  readonly model: string;
+  readonly apiBase: string;
+  /** Not enumerable, so that logging a deployment never prints it. */
+  readonly apiKey: string | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly streamTimeoutMs: number | undefined;
+  readonly streamIdleTimeoutMs: number | undefined;
+  readonly numRetries: number | undefined;
+  readonly cooldownTimeMs: number | undefined;
+  readonly rpm: number | undefined;
+  readonly tpm: number | undefined;
+  readonly weight: number | undefined;
+  readonly order: number | undefined;
+  readonly maxParallelRequests: number | undefined;
+  readonly inputCostPerToken: number | undefined;
+  readonly outputCostPerToken: number | undefined;
+  readonly mockResponse: string | undefined;
+  readonly mockTimeout: boolean;
+}
+
+/** The Router's settings after validation: typed, camelCase, milliseconds, defaults applied. */
+export interface RouterSettings {
+  readonly deployments: readonly Deployment[];
+  /** Deployments by model group, in `model_list` order. */
+  readonly groups: ReadonlyMap<string, readonly Deployment[]>;
+  readonly timeoutMs: number;
+  readonly streamTimeoutMs: number | undefined;
+  readonly streamIdleTimeoutMs: number | undefined;
+  readonly numRetries: number;
+  readonly retryAfterMs: number;
+  readonly retryPolicy: RetryPolicy | undefined;
+  readonly modelGroupRetryPolicy: Readonly<Record<string, RetryPolicy>>;
+  readonly fallbacks: readonly FallbackEntry[];
+  readonly defaultFallbacks: readonly string[];
+  readonly contextWindowFallbacks: readonly FallbackEntry[];
+  readonly contentPolicyFallbacks: readonly FallbackEntry[];
+  readonly maxFallbacks: number;
+  readonly routingStrategy: RoutingStrategyName;
+  readonly routingStrategyArgs: Readonly<Record<string, unknown>>;
+  readonly cooldownTimeMs: number;
+  readonly disableCooldowns: boolean;
+  readonly allowedFails: number | undefined;
+  readonly allowedFailsPolicy: AllowedFailsPolicy | undefined;
+}
+
+export const defaults = {
+  timeoutSeconds: 600,
+  numRetries: 2,
+  maxFallbacks: 5,
+  cooldownTimeSeconds: 5,
+  openaiApiBase: 'https://api.openai.com/v1',
+} as const;
+
+/** Seconds (LiteLLM's unit) to milliseconds (RxJS's), rounded to the microsecond. */
+export function secondsToMs(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e3;
+}

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import type { ConfigIssue } from '../errors/config-error.js';
+
+/** `['model_list', 2, 'litellm_params', 'timeout']` → `model_list[2].litellm_params.timeout`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/** zod's issues as `path: message` pairs, with the unknown keys of an object named one by one. */
+export function toConfigIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: formatPath([...prefix, ...issue.path, key]), message: 'unknown setting' });
+      }
+    } else {
+      issues.push({ path: formatPath([...prefix, ...issue.path]), message: issue.message });
+    }
+  }
+  return issues;
+}
+
+/** A short description of a bad value for messages: `got string "abc"`. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,23 @@
+// Operators validate their options when they are created, as RxJS's `timeout` does, so a bad
+// setting fails where it is written instead of on the first subscription.
+
+/** Throws a TypeError naming the operator and option unless `value` is a finite number > 0. */
+export function assertPositiveMs(operator: string, option: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new TypeError(`${operator}: ${option} must be a finite number of milliseconds > 0, got ${String(value)}`);
+  }
+}
+
+/** Throws a TypeError unless `value` is a finite number ≥ 0. */
+export function assertNonNegative(operator: string, option: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(`${operator}: ${option} must be a finite number ≥ 0, got ${String(value)}`);
+  }
+}
+
+/** Throws a TypeError unless `value` is a whole number ≥ 0. */
+export function assertCount(operator: string, option: string, value: unknown): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TypeError(`${operator}: ${option} must be a whole number ≥ 0, got ${String(value)}`);
+  }
+}
