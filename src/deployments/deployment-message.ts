@@ -1,0 +1,25 @@
+import type { FailureKind } from './failure-kind.js';
+
+/** What an attempt reports to its deployment's actor. Plain data: a shared store can carry it. */
+export type DeploymentMessage =
+  | { readonly type: 'attemptStarted' }
+  | { readonly type: 'firstChunk'; readonly ttftMs: number }
+  | {
+      readonly type: 'attemptSucceeded';
+      readonly latencyMs: number;
+      readonly ttftMs: number | undefined;
+      /** Completion tokens (0 when unknown). */
+      readonly outputTokens: number;
+      /** Prompt + completion tokens (0 when unknown). */
+      readonly tokens: number;
+    }
+  | {
+      readonly type: 'attemptFailed';
+      readonly error: { readonly kind: FailureKind; readonly status: number; readonly code: string };
+      readonly latencyMs: number;
+      /** How long a cooldown caused by this failure lasts (ms), already resolved by precedence; 0 disables. */
+      readonly cooldownMs: number;
+    }
+  /** The caller gave up (unsubscribed): the attempt ends without a verdict on the deployment. */
+  | { readonly type: 'attemptCancelled' }
+  | { readonly type: 'cooldownExpired' };

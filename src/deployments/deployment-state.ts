@@ -1,0 +1,63 @@
+import type { FailureKind } from './failure-kind.js';
+
+/** Calls and health failures in one second of the last minute. */
+export interface HealthBucket {
+  /** Start of the second (scheduler ms). */
+  readonly at: number;
+  readonly calls: number;
+  readonly failures: number;
+  readonly failuresByKind: Readonly<Partial<Record<FailureKind, number>>>;
+}
+
+/** One finished attempt's timing, kept for latency-based routing. */
+export interface LatencySample {
+  readonly at: number;
+  /** Whole attempt, ms. */
+  readonly latencyMs: number;
+  /** Time to first content chunk (streams), ms. */
+  readonly ttftMs: number | undefined;
+  /** Latency per output token (ms); the timeout's length for a timed-out attempt (a penalty). */
+  readonly msPerToken: number;
+  readonly timedOut: boolean;
+}
+
+/**
+ * Everything a deployment knows about itself. Immutable: the reducer returns a new one per message,
+ * so snapshots can be shared with routing and observers without copying.
+ */
+export interface DeploymentState {
+  readonly id: string;
+  readonly group: string;
+  /** Attempts started and not yet ended (a stream counts until it ends). */
+  readonly inFlight: number;
+  /** Scheduler time the cooldown ends, or undefined when not cooling. */
+  readonly cooldownUntil: number | undefined;
+  /** The error code that started the current cooldown. */
+  readonly cooldownReason: string | undefined;
+  /** The last minute, one bucket per second that saw a call, oldest first. */
+  readonly health: readonly HealthBucket[];
+  /** Recent attempt timings, newest last (bounded). */
+  readonly latencies: readonly LatencySample[];
+  /** Requests started and tokens used in the current minute (for rpm / tpm limits). */
+  readonly usage: { readonly minute: number; readonly requests: number; readonly tokens: number };
+  readonly totals: { readonly started: number; readonly succeeded: number; readonly failed: number };
+}
+
+export function initialDeploymentState(id: string, group: string): DeploymentState {
+  return {
+    id,
+    group,
+    inFlight: 0,
+    cooldownUntil: undefined,
+    cooldownReason: undefined,
+    health: [],
+    latencies: [],
+    usage: { minute: 0, requests: 0, tokens: 0 },
+    totals: { started: 0, succeeded: 0, failed: 0 },
+  };
+}
+
+/** Whether the deployment is cooling down at `now`. */
+export function isCooling(state: DeploymentState, now: number): boolean {
+  return state.cooldownUntil !== undefined && state.cooldownUntil > now;
+}

@@ -1,0 +1,99 @@
+import { type CooldownRules, healthWindowMs, shouldCool } from './cooldown-rules.js';
+import type { DeploymentMessage } from './deployment-message.js';
+import type { DeploymentState, HealthBucket, LatencySample } from './deployment-state.js';
+import { clientFault, type FailureKind } from './failure-kind.js';
+
+export type DeploymentReducer = (state: DeploymentState, message: DeploymentMessage, now: number) => DeploymentState;
+
+const maxLatencySamples = 20;
+
+/** Adds one call (and maybe one failure) to the bucket of `now`'s second; drops buckets older than a minute. */
+function recordCall(health: readonly HealthBucket[], now: number, failure: FailureKind | undefined): HealthBucket[] {
+  const second = now - (now % 1000);
+  const kept = health.filter((bucket) => bucket.at > now - healthWindowMs);
+  const last = kept[kept.length - 1];
+  const current: HealthBucket = last !== undefined && last.at === second ? last : { at: second, calls: 0, failures: 0, failuresByKind: {} };
+  const next: HealthBucket = {
+    at: second,
+    calls: current.calls + 1,
+    failures: current.failures + (failure === undefined ? 0 : 1),
+    failuresByKind:
+      failure === undefined ? current.failuresByKind : { ...current.failuresByKind, [failure]: (current.failuresByKind[failure] ?? 0) + 1 },
+  };
+  if (current === last) kept[kept.length - 1] = next;
+  else kept.push(next);
+  return kept;
+}
+
+function addLatency(latencies: readonly LatencySample[], sample: LatencySample): LatencySample[] {
+  const out = latencies.length >= maxLatencySamples ? latencies.slice(1) : latencies.slice();
+  out.push(sample);
+  return out;
+}
+
+function currentUsage(state: DeploymentState, now: number): DeploymentState['usage'] {
+  const minute = now - (now % 60_000);
+  return state.usage.minute === minute ? state.usage : { minute, requests: 0, tokens: 0 };
+}
+
+/**
+ * The deployment actor's reducer: a pure `(state, message, now) => state` for one deployment's rules.
+ * Every change to a deployment's state goes through it.
+ */
+export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer {
+  return (state, message, now) => {
+    switch (message.type) {
+      case 'attemptStarted': {
+        const usage = currentUsage(state, now);
+        return {
+          ...state,
+          inFlight: state.inFlight + 1,
+          usage: { ...usage, requests: usage.requests + 1 },
+          totals: { ...state.totals, started: state.totals.started + 1 },
+        };
+      }
+      case 'firstChunk':
+        return state;
+      case 'attemptSucceeded': {
+        const usage = currentUsage(state, now);
+        return {
+          ...state,
+          inFlight: Math.max(0, state.inFlight - 1),
+          health: recordCall(state.health, now, undefined),
+          latencies: addLatency(state.latencies, {
+            at: now,
+            latencyMs: message.latencyMs,
+            ttftMs: message.ttftMs,
+            msPerToken: message.latencyMs / Math.max(1, message.outputTokens),
+            timedOut: false,
+          }),
+          usage: { ...usage, tokens: usage.tokens + message.tokens },
+          totals: { ...state.totals, succeeded: state.totals.succeeded + 1 },
+        };
+      }
+      case 'attemptFailed': {
+        const { kind, code } = message.error;
+        const inFlight = Math.max(0, state.inFlight - 1);
+        const totals = { ...state.totals, failed: state.totals.failed + 1 };
+        if (clientFault.has(kind)) return { ...state, inFlight, totals };
+        const health = recordCall(state.health, now, kind);
+        // A timed-out attempt is remembered as slow as its timeout, so latency routing moves away from it.
+        const latencies =
+          kind === 'timeout'
+            ? addLatency(state.latencies, { at: now, latencyMs: message.latencyMs, ttftMs: undefined, msPerToken: message.latencyMs, timedOut: true })
+            : state.latencies;
+        const next = { ...state, inFlight, health, latencies, totals };
+        if (message.cooldownMs <= 0 || !shouldCool(kind, health, rules)) return next;
+        const until = now + message.cooldownMs;
+        // Cooled again while cooling: the later end wins, never the earlier.
+        if (state.cooldownUntil !== undefined && state.cooldownUntil > now && state.cooldownUntil >= until) return next;
+        return { ...next, cooldownUntil: until, cooldownReason: code };
+      }
+      case 'attemptCancelled':
+        return { ...state, inFlight: Math.max(0, state.inFlight - 1) };
+      case 'cooldownExpired':
+        if (state.cooldownUntil === undefined || state.cooldownUntil > now) return state;
+        return { ...state, cooldownUntil: undefined, cooldownReason: undefined };
+    }
+  };
+}

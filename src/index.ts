@@ -1,0 +1,85 @@
+// rxllm's public API. Everything a user may import is listed here, by name; the rest is internal.
+// specs/index.spec.ts pins this list so that adding or removing a public name is deliberate.
+
+// The router
+export { Router } from './router/router.js';
+export type { RouterOptions, CallOptions, PromiseCallOptions } from './router/router.js';
+export type { RouterEvent, CallInfo } from './router/router-events.js';
+
+// Configuration
+export { parseRouterConfig } from './config/parse-router-config.js';
+export { routerConfigSchema, deploymentSchema, routingStrategies } from './config/router-config-schema.js';
+export type { RouterConfig, DeploymentConfig, RetryPolicy, AllowedFailsPolicy, RoutingStrategyName } from './config/router-config-schema.js';
+export type { Deployment, RouterSettings } from './config/router-settings.js';
+
+// Errors
+export { RxllmError } from './errors/rxllm-error.js';
+export type { AttemptRecord, OpenAIErrorBody, OpenAIErrorType, RxllmErrorOptions } from './errors/rxllm-error.js';
+export {
+  BadRequestError,
+  ContextWindowExceededError,
+  ContentPolicyViolationError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  RequestTimeoutError,
+  UnprocessableEntityError,
+  RateLimitError,
+  NoDeploymentsAvailableError,
+  InternalServerError,
+  APIConnectionError,
+  ServiceUnavailableError,
+} from './errors/error-classes.js';
+export { ConfigError } from './errors/config-error.js';
+export type { ConfigIssue } from './errors/config-error.js';
+export { toRxllmError } from './errors/to-rxllm-error.js';
+export { errorFromStatus } from './errors/error-from-status.js';
+
+// Policies (operators; milliseconds, as RxJS)
+export { firstChunkTimeout } from './policies/first-chunk-timeout.js';
+export type { FirstChunkTimeoutOptions } from './policies/first-chunk-timeout.js';
+export { idleTimeout } from './policies/idle-timeout.js';
+export type { IdleTimeoutOptions } from './policies/idle-timeout.js';
+export { attemptTimeout } from './policies/attempt-timeout.js';
+export type { AttemptTimeoutOptions } from './policies/attempt-timeout.js';
+export { deadline } from './policies/deadline.js';
+export type { DeadlineOptions } from './policies/deadline.js';
+export { holdUntilContent } from './policies/hold-until-content.js';
+export { streamTimeouts } from './policies/stream-timeouts.js';
+export type { StreamTimeoutsOptions } from './policies/stream-timeouts.js';
+export { retryWithBackoff } from './policies/retry-with-backoff.js';
+export type { RetryWithBackoffOptions, RetryEvent } from './policies/retry-with-backoff.js';
+export { exponentialBackoff } from './policies/backoff.js';
+export type { BackoffOptions } from './policies/backoff.js';
+export { fallback } from './policies/fallback.js';
+export type { FallbackOptions } from './policies/fallback.js';
+
+// Deployments and routing
+export type { DeploymentState, HealthBucket, LatencySample } from './deployments/deployment-state.js';
+export type { DeploymentMessage } from './deployments/deployment-message.js';
+export type { DeploymentStore, DeploymentTransition } from './deployments/deployment-store.js';
+export type { RoutingStrategy, RoutingContext } from './routing/routing-strategy.js';
+export { simpleShuffle } from './routing/simple-shuffle.js';
+
+// Protocol
+export { isContentChunk } from './protocol/is-content-chunk.js';
+export type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionChoice,
+  ChatCompletionChunkChoice,
+  ChatCompletionDelta,
+  ChatCompletionMessage,
+  ChatCompletionRequest,
+  ChatMessage,
+  ChatRole,
+  FallbackEntry,
+  NonStreamingRouterRequest,
+  RouterRequest,
+  RouterRequestExtras,
+  StreamingRouterRequest,
+  Usage,
+} from './protocol/chat.js';
+
+// Providers
+export type { Provider, ProviderRequest } from './providers/provider.js';

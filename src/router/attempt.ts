@@ -1,0 +1,149 @@
+import { defer, Observable } from 'rxjs';
+import type { Deployment } from '../config/router-settings.js';
+import { failureKind } from '../deployments/failure-kind.js';
+import { toRxllmError } from '../errors/to-rxllm-error.js';
+import { attemptTimeout } from '../policies/attempt-timeout.js';
+import { streamTimeouts } from '../policies/stream-timeouts.js';
+import type { ChatCompletion, ChatCompletionChunk, Usage } from '../protocol/chat.js';
+import { mockResponse$, mockTimeout$ } from '../providers/mock-provider.js';
+import type { ProviderRequest } from '../providers/provider.js';
+import { attemptClocks } from './attempt-clocks.js';
+import type { CallState } from './call-state.js';
+import { emit, type RouterCore } from './router-core.js';
+
+export type CallOutput = ChatCompletion | ChatCompletionChunk;
+
+/** The provider call for one attempt: a mock when the request or deployment asks for one, else the provider. */
+function providerCall$(core: RouterCore, call: CallState, deployment: Deployment): Observable<CallOutput> {
+  const request = call.request;
+  const providerRequest: ProviderRequest = {
+    deployment,
+    body: { ...request.body, model: deployment.model },
+    stream: request.stream,
+  };
+  // A request's mock_timeout stops only its own group: fallback groups run for real (DESIGN §3).
+  if (deployment.mockTimeout || (request.mockTimeout && deployment.group === request.group)) return mockTimeout$();
+  const mock = request.mockResponse ?? deployment.mockResponse;
+  if (mock !== undefined) return mockResponse$(providerRequest, mock, () => core.scheduler.now());
+  return core.provider.call(providerRequest);
+}
+
+/** DESIGN §6: request `cooldown_time` > deployment > the error's `Retry-After` > router (5 s). */
+function cooldownMs(core: RouterCore, call: CallState, deployment: Deployment, retryAfter: number | undefined): number {
+  return (
+    call.request.cooldownTimeMs ??
+    deployment.cooldownTimeMs ??
+    (retryAfter !== undefined && retryAfter > 0 ? retryAfter * 1000 : undefined) ??
+    core.settings.cooldownTimeMs
+  );
+}
+
+function usageOf(value: CallOutput): Usage | undefined {
+  return value.usage ?? undefined;
+}
+
+/**
+ * One attempt at one deployment: a cold Observable around the provider call, guarded by the attempt's
+ * clocks (DESIGN §3), that reports to the deployment's actor (started, first chunk, succeeded, failed,
+ * cancelled) and to the call's record. Errors come out as `RxllmError`s.
+ */
+export function attempt$(core: RouterCore, call: CallState, deployment: Deployment): Observable<CallOutput> {
+  return defer(() => {
+    const { scheduler, store } = core;
+    const startedAt = scheduler.now();
+    const attempt = call.startAttempt(deployment, startedAt);
+    store.send(deployment.id, { type: 'attemptStarted' });
+    emit(core, () => ({ type: 'attemptStarted', call: call.id, group: deployment.group, deployment: deployment.id, at: startedAt }));
+
+    const clocks = attemptClocks(deployment, core.settings, call.request);
+    let source = providerCall$(core, call, deployment);
+    if (call.request.stream) {
+      source = (source as Observable<ChatCompletionChunk>).pipe(
+        streamTimeouts({ first: clocks.firstChunkMs, idle: clocks.idleMs, scheduler }),
+      );
+    } else if (clocks.attemptMs !== undefined) {
+      source = source.pipe(attemptTimeout(clocks.attemptMs, { scheduler }));
+    }
+
+    let ttftMs: number | undefined;
+    let chunks = 0;
+    let usage: Usage | undefined;
+
+    return new Observable<CallOutput>((subscriber) => {
+      const subscription = source.subscribe({
+        next: (value) => {
+          chunks += 1;
+          if (ttftMs === undefined) {
+            ttftMs = scheduler.now() - startedAt;
+            call.committedTo = deployment;
+            if (call.request.stream) store.send(deployment.id, { type: 'firstChunk', ttftMs });
+          }
+          usage = usageOf(value) ?? usage;
+          subscriber.next(value);
+        },
+        error: (raw: unknown) => {
+          const error = toRxllmError(raw);
+          const at = scheduler.now();
+          if (call.failAttempt(attempt, error, at)) {
+            store.send(deployment.id, {
+              type: 'attemptFailed',
+              error: { kind: failureKind(error), status: error.status, code: error.code },
+              latencyMs: at - startedAt,
+              cooldownMs: cooldownMs(core, call, deployment, error.retryAfter),
+            });
+            emit(core, () => ({
+              type: 'attemptFailed',
+              call: call.id,
+              group: deployment.group,
+              deployment: deployment.id,
+              at,
+              latencyMs: at - startedAt,
+              status: error.status,
+              code: error.code,
+            }));
+          }
+          subscriber.error(error);
+        },
+        complete: () => {
+          const at = scheduler.now();
+          if (call.closeAttempt(attempt)) {
+            const outputTokens = usage?.completion_tokens ?? (call.request.stream ? chunks : 0);
+            store.send(deployment.id, {
+              type: 'attemptSucceeded',
+              latencyMs: at - startedAt,
+              ttftMs: call.request.stream ? ttftMs : undefined,
+              outputTokens,
+              tokens: usage?.total_tokens ?? outputTokens,
+            });
+            emit(core, () => ({
+              type: 'attemptSucceeded',
+              call: call.id,
+              group: deployment.group,
+              deployment: deployment.id,
+              at,
+              latencyMs: at - startedAt,
+              ttftMs,
+            }));
+          }
+          subscriber.complete();
+        },
+      });
+      return () => {
+        subscription.unsubscribe();
+        // Still open here means nobody reported an outcome: the deadline cut it, or the caller left.
+        if (!call.closeAttempt(attempt)) return;
+        const at = scheduler.now();
+        if (call.deadlineFired) {
+          store.send(deployment.id, {
+            type: 'attemptFailed',
+            error: { kind: 'timeout', status: 408, code: 'deadline_exceeded' },
+            latencyMs: at - startedAt,
+            cooldownMs: cooldownMs(core, call, deployment, undefined),
+          });
+        } else {
+          store.send(deployment.id, { type: 'attemptCancelled' });
+        }
+      };
+    });
+  });
+}

@@ -1,0 +1,99 @@
+import { catchError, defer, type Observable, tap, throwError } from 'rxjs';
+import { BadRequestError, NotFoundError } from '../errors/error-classes.js';
+import { toRxllmError } from '../errors/to-rxllm-error.js';
+import { deadline } from '../policies/deadline.js';
+import { recoverBeforeFirstValue } from '../policies/recover-before-first-value.js';
+import type { RouterRequest } from '../protocol/chat.js';
+import type { CallOutput } from './attempt.js';
+import { CallState } from './call-state.js';
+import { fallbackTargets } from './fallback-targets.js';
+import { groupAttempts$ } from './group-attempts.js';
+import { parseRequest } from './parse-request.js';
+import type { CallInfo } from './router-events.js';
+import { emit, type RouterCore } from './router-core.js';
+
+let callCount = 0;
+
+/**
+ * One group's attempts, then its fallbacks in order, each with its own retries and fallbacks, depth
+ * first; a group is never visited twice in a call and `max_fallbacks` caps the hops in total.
+ */
+function withFallbacks$(core: RouterCore, call: CallState, group: string): Observable<CallOutput> {
+  let targets: readonly string[] | undefined;
+  let index = 0;
+  return recoverBeforeFirstValue(groupAttempts$(core, call, group), (error) => {
+    if (call.request.disableFallbacks) return undefined;
+    targets ??= fallbackTargets(group, error, call.fallbackLists);
+    while (index < targets.length) {
+      const target = targets[index++] as string;
+      if (call.visited.has(target)) continue;
+      if (call.hops >= core.settings.maxFallbacks) return undefined;
+      call.visited.add(target);
+      call.hops += 1;
+      emit(core, () => ({ type: 'fallback', call: call.id, from: group, to: target, at: core.scheduler.now() }));
+      return withFallbacks$(core, call, target);
+    }
+    return undefined;
+  });
+}
+
+function checkGroups(core: RouterCore, call: CallState): void {
+  const groups = core.settings.groups;
+  const group = call.request.group;
+  if (!groups.has(group)) {
+    throw new NotFoundError(`model "${group}" is not a model group of this router (known: ${[...groups.keys()].join(', ')})`, {
+      code: 'model_not_found',
+      param: 'model',
+    });
+  }
+  call.request.fallbacks?.forEach((entry, index) => {
+    for (const target of Object.values(entry).flat()) {
+      if (!groups.has(target)) {
+        throw new BadRequestError(`fallbacks[${index}]: unknown model group "${target}"`, { code: 'invalid_request', param: `fallbacks[${index}]` });
+      }
+    }
+  });
+}
+
+/**
+ * A whole call as one cold Observable (DESIGN §1): validate, resolve the group, run its attempts and
+ * fallbacks under the call's deadline, and end in one result or one typed error carrying every attempt.
+ */
+export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info: CallInfo) => void): Observable<CallOutput> {
+  return defer(() => {
+    const parsed = parseRequest(request);
+    const { settings, scheduler } = core;
+    const timeoutMs = parsed.timeoutMs ?? settings.timeoutMs;
+    const call = new CallState(
+      ++callCount,
+      parsed,
+      {
+        fallbacks: parsed.fallbacks ?? settings.fallbacks,
+        defaultFallbacks: settings.defaultFallbacks,
+        contextWindowFallbacks: settings.contextWindowFallbacks,
+        contentPolicyFallbacks: settings.contentPolicyFallbacks,
+      },
+      timeoutMs,
+      scheduler.now() + timeoutMs,
+    );
+    checkGroups(core, call);
+    let committed = false;
+    return withFallbacks$(core, call, parsed.group).pipe(
+      deadline(timeoutMs, { scheduler, with: () => call.deadlineError(scheduler.now()) }),
+      catchError((error: unknown) => throwError(() => call.finalError(toRxllmError(error)))),
+      tap(() => {
+        if (committed) return;
+        committed = true;
+        const answered = call.committedTo;
+        if (onCommit === undefined || answered === undefined) return;
+        onCommit({
+          deployment: answered.id,
+          group: answered.group,
+          attemptedRetries: call.retriesInGroup,
+          attemptedFallbacks: call.hops,
+          timeoutMs,
+        });
+      }),
+    );
+  }).pipe(catchError((error: unknown) => throwError(() => toRxllmError(error))));
+}

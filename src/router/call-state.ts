@@ -1,0 +1,95 @@
+import type { Deployment } from '../config/router-settings.js';
+import { RequestTimeoutError } from '../errors/error-classes.js';
+import type { AttemptRecord, RxllmError } from '../errors/rxllm-error.js';
+import type { FallbackLists } from './fallback-targets.js';
+import type { ParsedRequest } from './parse-request.js';
+
+interface OpenAttempt {
+  readonly deployment: Deployment;
+  readonly startedAt: number;
+}
+
+/**
+ * The bookkeeping of one call: the attempts it started, the groups it visited, its retry and
+ * fallback counts. It lives as long as one subscription to `completion$`, so calls share nothing.
+ */
+export class CallState {
+  readonly visited: Set<string>;
+  /** Deployments that failed in this call: retries prefer others while others remain. */
+  readonly failed = new Set<string>();
+  readonly records: AttemptRecord[] = [];
+  private readonly open = new Set<OpenAttempt>();
+  hops = 0;
+  retriesInGroup = 0;
+  maxRetriesInGroup: number | undefined;
+  deadlineFired = false;
+  committedTo: Deployment | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly request: ParsedRequest,
+    readonly fallbackLists: FallbackLists,
+    readonly timeoutMs: number,
+    readonly deadlineAt: number,
+  ) {
+    this.visited = new Set([request.group]);
+  }
+
+  enterGroup(): void {
+    this.retriesInGroup = 0;
+    this.maxRetriesInGroup = undefined;
+  }
+
+  startAttempt(deployment: Deployment, at: number): OpenAttempt {
+    const attempt = { deployment, startedAt: at };
+    this.open.add(attempt);
+    return attempt;
+  }
+
+  /** Records a failed attempt; returns false if it had already ended. */
+  failAttempt(attempt: OpenAttempt, error: RxllmError, at: number): boolean {
+    if (!this.open.delete(attempt)) return false;
+    this.failed.add(attempt.deployment.id);
+    this.records.push({
+      deployment: attempt.deployment.id,
+      group: attempt.deployment.group,
+      code: error.code,
+      status: error.status,
+      durationMs: at - attempt.startedAt,
+    });
+    return true;
+  }
+
+  /** Ends an attempt without a record (success, or the caller went away); false if already ended. */
+  closeAttempt(attempt: OpenAttempt): boolean {
+    return this.open.delete(attempt);
+  }
+
+  /** The deadline's error: every attempt so far, the ones it cut included. */
+  deadlineError(at: number): RequestTimeoutError {
+    this.deadlineFired = true;
+    const cut = [...this.open].map((attempt) => ({
+      deployment: attempt.deployment.id,
+      group: attempt.deployment.group,
+      code: 'deadline_exceeded',
+      status: 408,
+      durationMs: at - attempt.startedAt,
+    }));
+    return new RequestTimeoutError(`the call did not finish within its timeout of ${this.timeoutMs / 1000} s`, {
+      code: 'deadline_exceeded',
+      attempts: [...this.records, ...cut],
+    });
+  }
+
+  /** The call's final error: the last error, with every attempt and the retry/fallback counts. */
+  finalError(error: RxllmError): RxllmError {
+    const attempts = error.attempts.length >= this.records.length ? error.attempts : this.records;
+    const extra: Parameters<RxllmError['with']>[0] = {
+      attempts: [...attempts],
+      numRetries: this.retriesInGroup,
+      attemptedFallbacks: this.hops,
+    };
+    if (this.maxRetriesInGroup !== undefined) extra.maxRetries = this.maxRetriesInGroup;
+    return error.with(extra);
+  }
+}

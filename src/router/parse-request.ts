@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { count, fallbackList, flag, nonEmptyString, nonNegativeSeconds, positiveSeconds } from '../config/fields.js';
+import { secondsToMs } from '../config/router-settings.js';
+import { formatPath } from '../config/zod-issues.js';
+import { BadRequestError } from '../errors/error-classes.js';
+import type { FallbackEntry, RouterRequest } from '../protocol/chat.js';
+
+const roles = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
+
+const requestSchema = z.looseObject({
+  model: nonEmptyString,
+  messages: z
+    .array(
+      z.looseObject({
+        role: z.enum(roles, { error: `expected one of ${roles.join(', ')}` }),
+      }),
+      { error: 'expected a list of messages' },
+    )
+    .min(1, { error: 'expected at least one message' }),
+  stream: z.boolean({ error: 'expected true or false' }).nullable().optional(),
+  timeout: positiveSeconds.optional(),
+  stream_timeout: positiveSeconds.optional(),
+  stream_idle_timeout: positiveSeconds.optional(),
+  num_retries: count.optional(),
+  fallbacks: z.union([z.array(nonEmptyString), fallbackList], { error: 'expected a list of model groups or of { group: [fallbacks] }' }).optional(),
+  disable_fallbacks: flag.optional(),
+  mock_response: z.string({ error: 'expected a string' }).optional(),
+  mock_timeout: flag.optional(),
+  mock_testing_fallbacks: flag.optional(),
+  cooldown_time: nonNegativeSeconds.optional(),
+});
+
+/** The keys rxllm reads from a request and never sends upstream. */
+export const extraKeys = [
+  'timeout',
+  'stream_timeout',
+  'stream_idle_timeout',
+  'num_retries',
+  'fallbacks',
+  'disable_fallbacks',
+  'mock_response',
+  'mock_timeout',
+  'mock_testing_fallbacks',
+  'cooldown_time',
+] as const;
+
+/** A validated request: what to send upstream, and the router settings it overrides (milliseconds). */
+export interface ParsedRequest {
+  readonly group: string;
+  readonly stream: boolean;
+  /** The OpenAI body without rxllm's extras (`model` is still the group; each attempt sets its own). */
+  readonly body: Readonly<Record<string, unknown>>;
+  readonly timeoutMs: number | undefined;
+  readonly streamTimeoutMs: number | undefined;
+  readonly streamIdleTimeoutMs: number | undefined;
+  readonly numRetries: number | undefined;
+  /** Replaces the router's `fallbacks` for this call when set. */
+  readonly fallbacks: readonly FallbackEntry[] | undefined;
+  readonly disableFallbacks: boolean;
+  readonly mockResponse: string | undefined;
+  readonly mockTimeout: boolean;
+  readonly mockTestingFallbacks: boolean;
+  readonly cooldownTimeMs: number | undefined;
+}
+
+function optionalMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : secondsToMs(seconds);
+}
+
+/**
+ * Validates a request and splits it into the upstream body and rxllm's per-request settings.
+ * Throws a 400 `BadRequestError` whose `param` is the first bad field and whose message lists all.
+ */
+export function parseRequest(request: RouterRequest): ParsedRequest {
+  const parsed = requestSchema.safeParse(request);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+    const message = problems.map(({ path, message }) => (path === '' ? message : `${path}: ${message}`)).join('; ');
+    throw new BadRequestError(`invalid request: ${message}`, {
+      code: 'invalid_request',
+      param: problems[0]?.path || null,
+    });
+  }
+  const value = parsed.data;
+  const body: Record<string, unknown> = { ...request };
+  for (const key of extraKeys) delete body[key];
+  const fallbacks = value.fallbacks;
+  return {
+    group: value.model,
+    stream: value.stream === true,
+    body,
+    timeoutMs: optionalMs(value.timeout),
+    streamTimeoutMs: optionalMs(value.stream_timeout),
+    streamIdleTimeoutMs: optionalMs(value.stream_idle_timeout),
+    numRetries: value.num_retries,
+    fallbacks:
+      fallbacks === undefined
+        ? undefined
+        : fallbacks.every((item) => typeof item === 'string')
+          ? [{ [value.model]: fallbacks as string[] }]
+          : (fallbacks as FallbackEntry[]),
+    disableFallbacks: value.disable_fallbacks ?? false,
+    mockResponse: value.mock_response,
+    mockTimeout: value.mock_timeout ?? false,
+    mockTestingFallbacks: value.mock_testing_fallbacks ?? false,
+    cooldownTimeMs: optionalMs(value.cooldown_time),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * What the router reports on `router.events$`: one typed stream for logs, metrics and dashboards.
+ * `call` numbers the router's calls, so one call's events can be grouped.
+ */
+export type RouterEvent =
+  | { readonly type: 'attemptStarted'; readonly call: number; readonly group: string; readonly deployment: string; readonly at: number }
+  | {
+      readonly type: 'attemptSucceeded';
+      readonly call: number;
+      readonly group: string;
+      readonly deployment: string;
+      readonly at: number;
+      readonly latencyMs: number;
+      readonly ttftMs: number | undefined;
+    }
+  | {
+      readonly type: 'attemptFailed';
+      readonly call: number;
+      readonly group: string;
+      readonly deployment: string;
+      readonly at: number;
+      readonly latencyMs: number;
+      readonly status: number;
+      readonly code: string;
+    }
+  | { readonly type: 'retry'; readonly call: number; readonly group: string; readonly retry: number; readonly delayMs: number; readonly at: number }
+  | { readonly type: 'fallback'; readonly call: number; readonly from: string; readonly to: string; readonly at: number }
+  | {
+      readonly type: 'cooldownStarted';
+      readonly group: string;
+      readonly deployment: string;
+      readonly until: number;
+      readonly reason: string | undefined;
+      readonly at: number;
+    }
+  | { readonly type: 'cooldownEnded'; readonly group: string; readonly deployment: string; readonly at: number };
+
+/** Told to `onCommit` when a call's first chunk (or its completion) is about to be emitted. */
+export interface CallInfo {
+  /** `model_info.id` of the deployment that answered. */
+  readonly deployment: string;
+  /** The model group that answered (differs from the requested one after a fallback). */
+  readonly group: string;
+  /** Retries made in the group that answered. */
+  readonly attemptedRetries: number;
+  /** Fallback groups tried. */
+  readonly attemptedFallbacks: number;
+  /** The call's deadline (ms). */
+  readonly timeoutMs: number;
+}

@@ -1,0 +1,183 @@
+import {
+  asyncScheduler,
+  filter,
+  firstValueFrom,
+  map,
+  merge,
+  type Observable,
+  type SchedulerLike,
+  share,
+  Subject,
+  takeUntil,
+  fromEvent,
+} from 'rxjs';
+import { parseRouterConfig, type Env } from '../config/parse-router-config.js';
+import type { RouterConfig } from '../config/router-config-schema.js';
+import type { RouterSettings } from '../config/router-settings.js';
+import { createInMemoryDeploymentStore, type DeploymentStore } from '../deployments/deployment-store.js';
+import type { DeploymentState } from '../deployments/deployment-state.js';
+import { createDeploymentReducer } from '../deployments/reduce-deployment.js';
+import { BadRequestError } from '../errors/error-classes.js';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  NonStreamingRouterRequest,
+  RouterRequest,
+  StreamingRouterRequest,
+} from '../protocol/chat.js';
+import type { Provider } from '../providers/provider.js';
+import { strategyFor } from '../routing/strategy-for.js';
+import type { CallOutput } from './attempt.js';
+import { call$ } from './call-pipeline.js';
+import { defaultProvider } from './default-provider.js';
+import type { RouterCore } from './router-core.js';
+import type { CallInfo, RouterEvent } from './router-events.js';
+import { toAsyncIterable } from './to-async-iterable.js';
+
+export interface RouterOptions {
+  /** Where every timer runs and `now()` is read. Default `asyncScheduler` (virtualised by `TestScheduler.run`). */
+  scheduler?: SchedulerLike;
+  /** Randomness for routing and jitter, in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /** Replaces the HTTP provider (custom transports, tests). Mock deployments never reach it. */
+  provider?: Provider;
+  /** Where `os.environ/NAME` and `OPENAI_API_KEY` are read. Default `process.env`. */
+  env?: Env;
+}
+
+export interface CallOptions {
+  /**
+   * Called once, synchronously, just before the first chunk (or the completion) is emitted: which
+   * deployment answered, after how many retries and fallbacks. The proxy sends its headers here.
+   */
+  onCommit?: (info: CallInfo) => void;
+}
+
+export interface PromiseCallOptions {
+  /** Aborting it unsubscribes the call (aborting the upstream request) and rejects with its reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * LiteLLM's Router for RxJS: deployments grouped by `model_name`, with timeouts, retries, fallbacks,
+ * cooldowns and routing strategies. Each call is a cold Observable; unsubscribing aborts it.
+ *
+ * @example
+ * const router = new Router({
+ *   model_list: [{ model_name: 'gpt-4o', litellm_params: { model: 'openai/gpt-4o', api_key: 'os.environ/OPENAI_API_KEY' } }],
+ *   timeout: 30, stream_timeout: 5, num_retries: 2,
+ * });
+ * router.completion$({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], stream: true })
+ *   .subscribe((chunk) => process.stdout.write(chunk.choices[0]?.delta.content ?? ''));
+ */
+export class Router {
+  /** The validated settings (milliseconds, defaults applied). */
+  readonly settings: RouterSettings;
+  /** Every deployment's state, now and after every change. */
+  readonly deployments$: Observable<ReadonlyMap<string, DeploymentState>>;
+  /** Attempts, retries, fallbacks and cooldowns as they happen. */
+  readonly events$: Observable<RouterEvent>;
+
+  private readonly core: RouterCore;
+  private readonly store: DeploymentStore;
+  private readonly closeProvider: (() => Promise<void>) | undefined;
+
+  /** @throws ConfigError listing every problem of `config`. */
+  constructor(config: RouterConfig, options: RouterOptions = {}) {
+    const env = options.env ?? process.env;
+    const settings = parseRouterConfig(config, env);
+    const scheduler = options.scheduler ?? asyncScheduler;
+    this.store = createInMemoryDeploymentStore(
+      settings.deployments.map((deployment) => ({
+        id: deployment.id,
+        group: deployment.group,
+        reducer: createDeploymentReducer({
+          sole: (settings.groups.get(deployment.group)?.length ?? 0) === 1,
+          disabled: settings.disableCooldowns,
+          allowedFails: settings.allowedFails,
+          allowedFailsPolicy: settings.allowedFailsPolicy,
+        }),
+      })),
+      scheduler,
+    );
+    let provider = options.provider;
+    if (provider === undefined) {
+      const owned = defaultProvider();
+      provider = owned.provider;
+      this.closeProvider = owned.close;
+    }
+    const events = new Subject<RouterEvent>();
+    this.settings = settings;
+    this.core = {
+      settings,
+      store: this.store,
+      provider,
+      strategy: strategyFor(settings.routingStrategy),
+      scheduler,
+      random: options.random ?? Math.random,
+      events,
+    };
+    this.deployments$ = this.store.all$;
+    const group = (id: string) => settings.deployments.find((deployment) => deployment.id === id)?.group ?? '';
+    const cooldowns$ = this.store.transitions$.pipe(
+      filter(({ previous, next }) => previous.cooldownUntil !== next.cooldownUntil),
+      map(({ next, at }): RouterEvent =>
+        next.cooldownUntil === undefined
+          ? { type: 'cooldownEnded', group: group(next.id), deployment: next.id, at }
+          : { type: 'cooldownStarted', group: group(next.id), deployment: next.id, until: next.cooldownUntil, reason: next.cooldownReason, at },
+      ),
+    );
+    this.events$ = merge(events, cooldowns$).pipe(share());
+  }
+
+  /** The model groups (`model_name`s), in `model_list` order. */
+  get modelGroups(): readonly string[] {
+    return [...this.settings.groups.keys()];
+  }
+
+  /** One deployment's state, now and after every change. */
+  deploymentState$(id: string): Observable<DeploymentState> {
+    return this.store.state$(id);
+  }
+
+  /**
+   * The call as a cold Observable: one `ChatCompletion`, or `ChatCompletionChunk`s when
+   * `request.stream`. It ends in exactly one complete or one `RxllmError`.
+   */
+  completion$(request: StreamingRouterRequest, options?: CallOptions): Observable<ChatCompletionChunk>;
+  completion$(request: NonStreamingRouterRequest, options?: CallOptions): Observable<ChatCompletion>;
+  completion$(request: RouterRequest, options?: CallOptions): Observable<ChatCompletion | ChatCompletionChunk>;
+  completion$(request: RouterRequest, options: CallOptions = {}): Observable<CallOutput> {
+    return call$(this.core, request, options.onCommit);
+  }
+
+  /** A non-streaming call as a Promise. */
+  completion(request: RouterRequest, options: PromiseCallOptions = {}): Promise<ChatCompletion> {
+    if (request.stream === true) {
+      return Promise.reject(
+        new BadRequestError('completion() does not stream: use stream() or completion$()', { param: 'stream', code: 'invalid_request' }),
+      );
+    }
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let result$ = this.completion$(request as NonStreamingRouterRequest);
+    if (signal !== undefined) {
+      const aborted$ = fromEvent(signal, 'abort');
+      result$ = result$.pipe(takeUntil(aborted$));
+    }
+    return firstValueFrom(result$).catch((error: unknown) => {
+      throw signal?.aborted ? signal.reason : error;
+    });
+  }
+
+  /** A streaming call as an async iterable; breaking out of the loop aborts the call. */
+  stream(request: RouterRequest, options: PromiseCallOptions = {}): AsyncIterableIterator<ChatCompletionChunk> {
+    return toAsyncIterable(this.completion$({ ...request, stream: true }), options.signal);
+  }
+
+  /** Stops cooldown timers and closes the HTTP connections this router opened. */
+  async close(): Promise<void> {
+    this.store.close();
+    await this.closeProvider?.();
+  }
+}

@@ -1,0 +1,26 @@
+import type { Deployment } from '../config/router-settings.js';
+import type { RoutingStrategy } from './routing-strategy.js';
+import { weightedPick } from './weighted-pick.js';
+
+type WeightField = 'weight' | 'rpm' | 'tpm';
+
+function weightsBy(candidates: readonly Deployment[], field: WeightField): number[] {
+  const given = candidates.map((deployment) => deployment[field]).filter((value): value is number => value !== undefined);
+  // A deployment without the field gets a neutral share: 1 for `weight` (weights are relative),
+  // the mean of the others' limits for rpm / tpm (unknown capacity counts as average capacity).
+  const neutral = field === 'weight' ? 1 : given.reduce((sum, value) => sum + value, 0) / given.length;
+  return candidates.map((deployment) => deployment[field] ?? neutral);
+}
+
+/**
+ * LiteLLM's default strategy: a random pick weighted by `weight`, else by `rpm`, else by `tpm`, else
+ * uniform. The field is chosen when ANY candidate has it (LiteLLM looks at the first one only).
+ */
+export const simpleShuffle: RoutingStrategy = (candidates, _snapshots, _context, random) => {
+  if (candidates.length === 1) return candidates[0];
+  const field: WeightField | undefined = (['weight', 'rpm', 'tpm'] as const).find((name) =>
+    candidates.some((deployment) => deployment[name] !== undefined),
+  );
+  if (field === undefined) return candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))];
+  return candidates[weightedPick(weightsBy(candidates, field), random())];
+};
