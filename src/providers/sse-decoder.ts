@@ -1,0 +1,57 @@
+import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
+
+/** Far above any real chunk; it only stops a body without line breaks from growing without bound. */
+const maxBufferedChars = 16 * 1024 * 1024;
+
+export interface SseDecoderCallbacks {
+  /** Each complete event, in order. SSE comments (`: keep-alive`) and `retry:` never reach it. */
+  readonly onEvent: (event: EventSourceMessage) => void;
+  /** The stream cannot be read as SSE (an unbounded line); nothing more will be decoded. */
+  readonly onError: (error: ParseError) => void;
+}
+
+/** Bytes in, SSE events out. */
+export interface SseDecoder {
+  /** Feeds the next piece of the body, cut wherever the network cut it. */
+  push(bytes: Uint8Array): void;
+  /** The body ended: flushes a trailing partial character and dispatches a last event left open. */
+  end(): void;
+}
+
+/**
+ * Decodes a `text/event-stream` body from raw network buffers: a streaming `TextDecoder` keeps a
+ * UTF-8 character split across two buffers whole, and eventsource-parser handles the SSE grammar
+ * (CR, LF or CRLF line ends, even a CRLF split across buffers; multi-line `data`; comments).
+ *
+ * @example
+ * const decoder = createSseDecoder({ onEvent: (e) => console.log(e.data), onError: console.error });
+ * body.on('data', (bytes) => decoder.push(bytes)).on('end', () => decoder.end());
+ */
+export function createSseDecoder(callbacks: SseDecoderCallbacks): SseDecoder {
+  const text = new TextDecoder('utf-8');
+  let failed = false;
+  const parser = createParser({
+    onEvent: callbacks.onEvent,
+    onError(error) {
+      // Unknown fields and bad `retry:` values are ignored, as the SSE spec says; only an overflow is fatal.
+      if (error.type !== 'max-buffer-size-exceeded') return;
+      failed = true;
+      callbacks.onError(error);
+    },
+    maxBufferSize: maxBufferedChars,
+  });
+  const feed = (chunk: string): void => {
+    if (!failed && chunk !== '') parser.feed(chunk);
+  };
+  return {
+    push(bytes) {
+      feed(text.decode(bytes, { stream: true }));
+    },
+    end() {
+      // The SSE spec drops an event the body ended inside; we dispatch it instead, because a lost
+      // `data: [DONE]` would turn a whole answer into an error, and a data line cut short cannot
+      // be mistaken for a whole one: it fails to parse as JSON, and the caller reports that.
+      feed(`${text.decode()}\n\n`);
+    },
+  };
+}
