@@ -1,13 +1,16 @@
-import { Observable } from 'rxjs';
-import { APIConnectionError } from '../errors/error-classes.js';
+import { Agent } from 'undici';
+import { createOpenAICompatibleProvider } from '../providers/openai-compatible.js';
 import type { Provider } from '../providers/provider.js';
 
-/** The HTTP provider a Router owns when none is given. (Wired to the undici provider when it lands.) */
+/**
+ * The HTTP provider a Router owns when none is given: OpenAI-compatible over its own undici `Agent`
+ * (keep-alive pool per origin), so that `router.close()` closes exactly the sockets this router opened.
+ * The agent's own header/body timeouts are off: the router's clocks govern every wait.
+ */
 export function defaultProvider(): { provider: Provider; close: () => Promise<void> } {
+  const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
   return {
-    provider: {
-      call: () => new Observable((subscriber) => subscriber.error(new APIConnectionError('no HTTP provider yet'))),
-    },
-    close: async () => {},
+    provider: createOpenAICompatibleProvider({ dispatcher: agent }),
+    close: () => agent.close(),
   };
 }
