@@ -15,6 +15,12 @@ function expected(what: string) {
   return (issue: { input?: unknown }) => `expected ${what}, got ${describeValue(issue.input)}`;
 }
 
+/** The error of an object schema: what it expected when given something else (other issues keep theirs). */
+export function expectedObject(what: string) {
+  return (issue: { code?: string; input?: unknown }) =>
+    issue.code === 'invalid_type' ? `expected ${what}, got ${describeValue(issue.input)}` : undefined;
+}
+
 /** A duration in seconds, > 0. */
 export const positiveSeconds = numeric(
   z.number({ error: expected('a positive number of seconds') }).positive({ error: expected('a positive number of seconds') }),

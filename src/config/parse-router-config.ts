@@ -1,5 +1,5 @@
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
-import type { FallbackEntry } from '../protocol/chat.js';
+import { fallbackList, flag } from './fields.js';
 import { resolveEnvReferences } from './resolve-env-references.js';
 import { type DeploymentConfig, routerConfigSchema, type RouterConfig } from './router-config-schema.js';
 import { toConfigIssues } from './zod-issues.js';
@@ -48,14 +48,17 @@ function toDeployment(config: DeploymentConfig, id: string, env: Env): Deploymen
   return deployment as Deployment;
 }
 
-function checkFallbackList(
-  list: readonly FallbackEntry[] | undefined,
-  name: string,
-  groups: ReadonlyMap<string, unknown>,
-  issues: ConfigIssue[],
-): void {
-  list?.forEach((entry, index) => {
-    for (const [from, targets] of Object.entries(entry)) {
+function asRecord(value: unknown): Readonly<Record<string, unknown>> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function checkFallbackList(value: unknown, name: string, groups: ReadonlySet<string>, issues: ConfigIssue[]): void {
+  if (!Array.isArray(value)) return;
+  value.forEach((raw: unknown, index) => {
+    // A malformed entry is the schema's to report; only well-formed ones are checked for their names.
+    const entry = fallbackList.element.safeParse(raw);
+    if (!entry.success) return;
+    for (const [from, targets] of Object.entries(entry.data)) {
       if (from !== '*' && !groups.has(from)) {
         issues.push({ path: `${name}[${index}].${from}`, message: `unknown model group "${from}"` });
       }
@@ -69,50 +72,89 @@ function checkFallbackList(
 }
 
 /**
+ * The problems no schema can see, because they relate one part of the config to another: duplicate
+ * deployment ids, unsupported providers, fallbacks and retry policies naming unknown groups. Read from
+ * the unvalidated (env-resolved) config, tolerating whatever the schema rejects, so that they are
+ * reported together with the schema's issues rather than only once those are fixed.
+ */
+function referenceIssues(config: unknown): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const root = asRecord(config) ?? {};
+  const modelList: readonly unknown[] = Array.isArray(root['model_list']) ? root['model_list'] : [];
+  const perGroup = new Map<string, number>();
+  const ids = new Set<string>();
+  modelList.forEach((raw, index) => {
+    const entry = asRecord(raw);
+    const group = entry?.['model_name'];
+    if (typeof group !== 'string' || group === '') return;
+    const position = perGroup.get(group) ?? 0;
+    perGroup.set(group, position + 1);
+
+    const explicitId = asRecord(entry?.['model_info'])?.['id'];
+    const id =
+      (typeof explicitId === 'string' && explicitId !== '') || typeof explicitId === 'number'
+        ? String(explicitId)
+        : `${group}/${position}`;
+    if (ids.has(id)) issues.push({ path: `model_list[${index}].model_info.id`, message: `duplicate deployment id "${id}"` });
+    ids.add(id);
+
+    const params = asRecord(entry?.['litellm_params']);
+    const model = params?.['model'];
+    if (params === undefined || typeof model !== 'string' || model === '') return;
+    const mockTimeout = flag.safeParse(params['mock_timeout']);
+    const mocked = typeof params['mock_response'] === 'string' || (mockTimeout.success && mockTimeout.data);
+    const { provider } = splitProvider(model);
+    if (!mocked && !supportedProviders.has(provider)) {
+      issues.push({
+        path: `model_list[${index}].litellm_params.model`,
+        message: `provider "${provider}" is not supported (use openai/<model> for any OpenAI-compatible API)`,
+      });
+    }
+  });
+
+  const groups = new Set(perGroup.keys());
+  checkFallbackList(root['fallbacks'], 'fallbacks', groups, issues);
+  checkFallbackList(root['context_window_fallbacks'], 'context_window_fallbacks', groups, issues);
+  checkFallbackList(root['content_policy_fallbacks'], 'content_policy_fallbacks', groups, issues);
+  const defaultFallbacks = root['default_fallbacks'];
+  if (Array.isArray(defaultFallbacks)) {
+    defaultFallbacks.forEach((target: unknown, index) => {
+      if (typeof target === 'string' && target !== '' && !groups.has(target)) {
+        issues.push({ path: `default_fallbacks[${index}]`, message: `unknown model group "${target}"` });
+      }
+    });
+  }
+  for (const group of Object.keys(asRecord(root['model_group_retry_policy']) ?? {})) {
+    if (!groups.has(group)) issues.push({ path: `model_group_retry_policy.${group}`, message: `unknown model group "${group}"` });
+  }
+  return issues;
+}
+
+/**
  * Validates a Router config (LiteLLM's flat shape, seconds) and turns it into typed settings.
  * Throws one `ConfigError` listing every problem as `path: message`.
  */
 export function parseRouterConfig(raw: unknown, env: Env = process.env): RouterSettings {
   const issues: ConfigIssue[] = [];
   const resolved = resolveEnvReferences(raw, env, issues);
+  // A variable that is not set is reported once, at its path; the schema would add "got nothing" there.
+  const unresolved = new Set(issues.map((issue) => issue.path));
   const parsed = routerConfigSchema.safeParse(resolved);
-  if (!parsed.success) throw new ConfigError([...issues, ...toConfigIssues(parsed.error)]);
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (!parsed.success) issues.push(...toConfigIssues(parsed.error).filter((issue) => !unresolved.has(issue.path)));
+  issues.push(...referenceIssues(resolved));
+  if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   return toSettings(parsed.data, env);
 }
 
 function toSettings(config: RouterConfig, env: Env): RouterSettings {
-  const issues: ConfigIssue[] = [];
   const groups = new Map<string, Deployment[]>();
-  const ids = new Set<string>();
-  const deployments = config.model_list.map((entry, index) => {
+  const deployments = config.model_list.map((entry) => {
     const group = groups.get(entry.model_name) ?? [];
-    const id = entry.model_info?.id ?? `${entry.model_name}/${group.length}`;
-    if (ids.has(id)) issues.push({ path: `model_list[${index}].model_info.id`, message: `duplicate deployment id "${id}"` });
-    ids.add(id);
-    const deployment = toDeployment(entry, id, env);
-    const mocked = deployment.mockResponse !== undefined || deployment.mockTimeout;
-    if (!mocked && !supportedProviders.has(deployment.provider)) {
-      issues.push({
-        path: `model_list[${index}].litellm_params.model`,
-        message: `provider "${deployment.provider}" is not supported (use openai/<model> for any OpenAI-compatible API)`,
-      });
-    }
+    const deployment = toDeployment(entry, entry.model_info?.id ?? `${entry.model_name}/${group.length}`, env);
     group.push(deployment);
     groups.set(entry.model_name, group);
     return deployment;
   });
-
-  checkFallbackList(config.fallbacks, 'fallbacks', groups, issues);
-  checkFallbackList(config.context_window_fallbacks, 'context_window_fallbacks', groups, issues);
-  checkFallbackList(config.content_policy_fallbacks, 'content_policy_fallbacks', groups, issues);
-  config.default_fallbacks?.forEach((target, index) => {
-    if (!groups.has(target)) issues.push({ path: `default_fallbacks[${index}]`, message: `unknown model group "${target}"` });
-  });
-  for (const group of Object.keys(config.model_group_retry_policy ?? {})) {
-    if (!groups.has(group)) issues.push({ path: `model_group_retry_policy.${group}`, message: `unknown model group "${group}"` });
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
 
   return {
     deployments,

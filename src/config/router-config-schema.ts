@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   count,
+  expectedObject,
   fallbackList,
   flag,
   nonEmptyString,
@@ -50,7 +51,7 @@ export const litellmParamsSchema = z.looseObject({
   output_cost_per_token: nonNegativeNumber.optional(),
   mock_response: z.string().optional(),
   mock_timeout: flag.optional(),
-});
+}, { error: expectedObject('an object of litellm_params') });
 
 export const deploymentSchema = z.strictObject({
   model_name: nonEmptyString,
@@ -60,9 +61,9 @@ export const deploymentSchema = z.strictObject({
       id: z.union([nonEmptyString, z.number().transform(String)]).optional(),
       input_cost_per_token: nonNegativeNumber.optional(),
       output_cost_per_token: nonNegativeNumber.optional(),
-    })
+    }, { error: expectedObject('an object of model_info') })
     .optional(),
-});
+}, { error: expectedObject('a deployment { model_name, litellm_params, model_info }') });
 
 export const routingStrategies = [
   'simple-shuffle',
@@ -124,7 +125,7 @@ export const routerConfigSchema = z.strictObject({
   allowed_fails: count.optional(),
   allowed_fails_policy: allowedFailsPolicySchema.optional(),
   ...acceptedButIgnored,
-});
+}, { error: expectedObject('a Router config object') });
 
 /**
  * The Router's configuration as users write it (LiteLLM's keys, seconds). At run time numeric strings

@@ -16,9 +16,22 @@ const connectionCodes = new Set([
   'ENETUNREACH',
 ]);
 
-function isConnectionFailure(error: Error): boolean {
+// undici's `fetch` wraps them (`TypeError: fetch failed`, the socket error as `cause`), so the
+// cause chain is followed a few links deep.
+function isConnectionFailure(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
   const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && (code.startsWith('UND_ERR') || connectionCodes.has(code));
+  if (typeof code === 'string' && (code.startsWith('UND_ERR') || connectionCodes.has(code))) return true;
+  return isConnectionFailure((error as { cause?: unknown }).cause, depth + 1);
+}
+
+// `String(value)` itself throws for some values (an object without a prototype, a throwing `toString`).
+function describe(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
 }
 
 /** Turns any thrown value into one of rxllm's typed errors; an `RxllmError` is returned as it is. */
@@ -31,5 +44,5 @@ export function toRxllmError(error: unknown): RxllmError {
     }
     return new InternalServerError(error.message, { cause: error });
   }
-  return new InternalServerError(`non-error thrown: ${String(error)}`, { cause: error });
+  return new InternalServerError(`non-error thrown: ${describe(error)}`, { cause: error });
 }

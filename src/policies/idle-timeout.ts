@@ -1,4 +1,4 @@
-import { asyncScheduler, type MonoTypeOperatorFunction, Observable, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, type MonoTypeOperatorFunction, Observable, type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
 import { RequestTimeoutError } from '../errors/error-classes.js';
 import { assertPositiveMs } from './validate.js';
 
@@ -24,27 +24,32 @@ export function idleTimeout<T>(ms: number, options: IdleTimeoutOptions = {}): Mo
     new Observable<T>((subscriber) => {
       let lastValueAt = 0;
       let timer: Subscription | undefined;
+      const upstream = new Subscription();
       // Re-arms itself (the same action) for what remains of the quiet period.
       const check = function (this: SchedulerAction<unknown>): void {
         const quietFor = scheduler.now() - lastValueAt;
         if (quietFor >= ms) {
+          // Abort the source before the error goes out, so nothing reacting to it overlaps this attempt.
+          upstream.unsubscribe();
           subscriber.error(new RequestTimeoutError(`no chunk for ${ms} ms`, { code: 'idle_timeout' }));
         } else {
           this.schedule(undefined, ms - quietFor);
         }
       };
-      const subscription = source.subscribe({
-        next: (value) => {
-          lastValueAt = scheduler.now();
-          if (timer === undefined) timer = scheduler.schedule(check, ms);
-          subscriber.next(value);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
+      upstream.add(
+        source.subscribe({
+          next: (value) => {
+            lastValueAt = scheduler.now();
+            if (timer === undefined) timer = scheduler.schedule(check, ms);
+            subscriber.next(value);
+          },
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        }),
+      );
       return () => {
         timer?.unsubscribe();
-        subscription.unsubscribe();
+        upstream.unsubscribe();
       };
     });
 }

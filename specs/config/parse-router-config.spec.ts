@@ -1,0 +1,370 @@
+import { describe, expect, it } from 'vitest';
+import { parseRouterConfig, type Env } from '../../src/config/parse-router-config.js';
+import { ConfigError, formatIssue } from '../../src/errors/config-error.js';
+
+type Params = Record<string, unknown>;
+
+function deployment(params: Params = {}, modelName = 'gpt-4o', extra: Record<string, unknown> = {}) {
+  return { model_name: modelName, litellm_params: { model: 'openai/gpt-4o', ...params }, ...extra };
+}
+
+/** The issues of the ConfigError that `raw` must produce, as `path: message` lines. */
+function issuesOf(raw: unknown, env: Env = {}): string[] {
+  let thrown: unknown;
+  try {
+    parseRouterConfig(raw, env);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(ConfigError);
+  const error = thrown as ConfigError;
+  const lines = error.issues.map(formatIssue);
+  // The message shows a person exactly the same list.
+  for (const line of lines) expect(error.message).toContain(`  ${line}`);
+  return lines;
+}
+
+describe('parseRouterConfig', () => {
+  describe('rejects an invalid config with every problem as `path: message`', () => {
+    it.each<[string, unknown, Env, string[]]>([
+      [
+        'a bad deployment timeout, at its index',
+        { model_list: [deployment(), deployment(), deployment({ timeout: -1 })] },
+        {},
+        ['model_list[2].litellm_params.timeout: expected a positive number of seconds, got number -1'],
+      ],
+      [
+        'several problems at once, none hidden by another',
+        {
+          model_list: [deployment({ stream_timeout: 'soon', num_retries: 1.5, rpm: 0 }), { model_name: '', litellm_params: {} }],
+          timeout: 0,
+          cooldown_time: -1,
+          max_fallbacks: -2,
+          routing_strategy: 'fastest',
+        },
+        {},
+        [
+          'model_list[0].litellm_params.stream_timeout: expected a positive number of seconds, got string "soon"',
+          'model_list[0].litellm_params.num_retries: expected a whole number ≥ 0, got number 1.5',
+          'model_list[0].litellm_params.rpm: expected a positive number, got number 0',
+          'model_list[1].model_name: expected a non-empty string',
+          'model_list[1].litellm_params.model: expected a string, got nothing',
+          'timeout: expected a positive number of seconds, got number 0',
+          'cooldown_time: expected a number of seconds ≥ 0, got number -1',
+          'max_fallbacks: expected a whole number ≥ 0, got number -2',
+          'routing_strategy: expected one of simple-shuffle, least-busy, latency-based-routing, usage-based-routing, usage-based-routing-v2, cost-based-routing',
+        ],
+      ],
+      [
+        'unknown keys, one by one, at every strict level',
+        {
+          model_list: [deployment({}, 'gpt-4o', { litellm_param: {} })],
+          stream_timeuot: 5,
+          retry_policy: { TimeoutErrorRetries: 1, TimeoutRetries: 2 },
+          allowed_fails_policy: { RateLimitAllowedFails: 1 },
+        },
+        {},
+        [
+          'model_list[0].litellm_param: unknown setting',
+          'stream_timeuot: unknown setting',
+          'retry_policy.TimeoutRetries: unknown setting',
+          'allowed_fails_policy.RateLimitAllowedFails: unknown setting',
+        ],
+      ],
+      ['a config that is not an object', 'model_list: []', {}, ['expected a Router config object, got string "model_list: []"']],
+      ['a missing config', undefined, {}, ['expected a Router config object, got nothing']],
+      ['a missing model_list', {}, {}, ['model_list: expected a list of deployments']],
+      ['an empty model_list', { model_list: [] }, {}, ['model_list: expected at least one deployment']],
+      [
+        'deployments of the wrong shape',
+        { model_list: [1, { model_name: 'a' }, { model_name: 'b', litellm_params: 'openai/x' }] },
+        {},
+        [
+          'model_list[0]: expected a deployment { model_name, litellm_params, model_info }, got number 1',
+          'model_list[1].litellm_params: expected an object of litellm_params, got nothing',
+          'model_list[2].litellm_params: expected an object of litellm_params, got string "openai/x"',
+        ],
+      ],
+      [
+        'flags and counts that are not what they say',
+        { model_list: [deployment({ mock_timeout: 'yes', max_parallel_requests: 1.5 })], disable_cooldowns: 'maybe', num_retries: 'two' },
+        {},
+        [
+          'model_list[0].litellm_params.max_parallel_requests: expected a whole number',
+          'model_list[0].litellm_params.mock_timeout: expected true or false, got string "yes"',
+          'disable_cooldowns: expected true or false, got string "maybe"',
+          'num_retries: expected a whole number ≥ 0, got string "two"',
+        ],
+      ],
+      [
+        'a fallbacks list of the wrong shape',
+        { model_list: [deployment()], fallbacks: { 'gpt-4o': ['x'] }, context_window_fallbacks: [{ 'gpt-4o': 'x' }] },
+        {},
+        [
+          'fallbacks: expected a list of { group: [fallback groups] } entries, got an object',
+          'context_window_fallbacks[0].gpt-4o: expected a list of model group names, got string "x"',
+        ],
+      ],
+      [
+        'an environment variable that is not set, once, at the path that names it',
+        { model_list: [deployment({ model: 'os.environ/MODEL', api_key: 'os.environ/OPENAI_KEY' })], timeout: 'os.environ/TIMEOUT' },
+        {},
+        [
+          'model_list[0].litellm_params.model: environment variable MODEL is not set',
+          'model_list[0].litellm_params.api_key: environment variable OPENAI_KEY is not set',
+          'timeout: environment variable TIMEOUT is not set',
+        ],
+      ],
+      [
+        'a value read from the environment that is not a number where one is needed',
+        { model_list: [deployment({ timeout: 'os.environ/TIMEOUT' })], num_retries: 'os.environ/RETRIES' },
+        { TIMEOUT: 'soon', RETRIES: '' },
+        [
+          'model_list[0].litellm_params.timeout: expected a positive number of seconds, got string "soon"',
+          'num_retries: expected a whole number ≥ 0, got string ""',
+        ],
+      ],
+      [
+        'duplicate deployment ids, explicit or generated, string or number',
+        {
+          model_list: [
+            deployment({}, 'gpt-4o', { model_info: { id: 'a' } }),
+            deployment({}, 'gpt-4o', { model_info: { id: 'a' } }),
+            deployment({}, 'mini', { model_info: { id: 'mini/1' } }),
+            deployment({}, 'mini'),
+            deployment({}, 'mini'),
+            deployment({}, 'o1', { model_info: { id: 7 } }),
+            deployment({}, 'o1', { model_info: { id: '7' } }),
+          ],
+        },
+        {},
+        [
+          'model_list[1].model_info.id: duplicate deployment id "a"',
+          'model_list[3].model_info.id: duplicate deployment id "mini/1"',
+          'model_list[6].model_info.id: duplicate deployment id "7"',
+        ],
+      ],
+      [
+        'fallbacks and retry policies naming groups that do not exist',
+        {
+          model_list: [deployment({}, 'gpt-4o'), deployment({}, 'mini')],
+          fallbacks: [{ 'gpt-4o': ['mini', 'gpt-5'] }, { 'gpt-4': ['mini'] }],
+          context_window_fallbacks: [{ 'gpt-4o': ['gpt-4o-128k'] }],
+          content_policy_fallbacks: [{ '*': ['claude'] }],
+          default_fallbacks: ['mini', 'o3'],
+          model_group_retry_policy: { 'gpt-4o': { RateLimitErrorRetries: 1 }, 'gpt4o': {} },
+        },
+        {},
+        [
+          'fallbacks[0].gpt-4o[1]: unknown model group "gpt-5"',
+          'fallbacks[1].gpt-4: unknown model group "gpt-4"',
+          'context_window_fallbacks[0].gpt-4o[0]: unknown model group "gpt-4o-128k"',
+          'content_policy_fallbacks[0].*[0]: unknown model group "claude"',
+          'default_fallbacks[1]: unknown model group "o3"',
+          'model_group_retry_policy.gpt4o: unknown model group "gpt4o"',
+        ],
+      ],
+      [
+        'a provider rxllm cannot call',
+        { model_list: [deployment({ model: 'anthropic/claude-sonnet-4' }, 'claude'), deployment({ model: 'bedrock/x' }, 'b')] },
+        {},
+        [
+          'model_list[0].litellm_params.model: provider "anthropic" is not supported (use openai/<model> for any OpenAI-compatible API)',
+          'model_list[1].litellm_params.model: provider "bedrock" is not supported (use openai/<model> for any OpenAI-compatible API)',
+        ],
+      ],
+      [
+        'problems between parts of the config together with problems inside them',
+        {
+          model_list: [deployment({ timeout: 'x' }, 'gpt-4o'), deployment({ model: 'azure/gpt' }, 'azure'), deployment({}, 'gpt-4o', { model_info: { id: 'gpt-4o/0' } })],
+          fallbacks: [{ 'gpt-4o': ['nope'] }],
+          stream_timeout: -5,
+        },
+        {},
+        [
+          'model_list[0].litellm_params.timeout: expected a positive number of seconds, got string "x"',
+          'stream_timeout: expected a positive number of seconds, got number -5',
+          'model_list[1].litellm_params.model: provider "azure" is not supported (use openai/<model> for any OpenAI-compatible API)',
+          'model_list[2].model_info.id: duplicate deployment id "gpt-4o/0"',
+          'fallbacks[0].gpt-4o[0]: unknown model group "nope"',
+        ],
+      ],
+    ])('%s', (_, raw, env, expected) => {
+      const issues = issuesOf(raw, env);
+      expect(issues).toEqual(expect.arrayContaining(expected));
+      expect(issues).toHaveLength(expected.length);
+    });
+  });
+
+  describe('accepts', () => {
+    it('a minimal config, applying the defaults (timeout 600 s, 2 retries, 5 fallbacks, 5 s cooldown)', () => {
+      const settings = parseRouterConfig({ model_list: [deployment()] }, {});
+      expect(settings).toMatchObject({
+        timeoutMs: 600_000,
+        streamTimeoutMs: undefined,
+        streamIdleTimeoutMs: undefined,
+        numRetries: 2,
+        retryAfterMs: 0,
+        maxFallbacks: 5,
+        cooldownTimeMs: 5_000,
+        disableCooldowns: false,
+        routingStrategy: 'simple-shuffle',
+        routingStrategyArgs: {},
+        fallbacks: [],
+        defaultFallbacks: [],
+        contextWindowFallbacks: [],
+        contentPolicyFallbacks: [],
+        modelGroupRetryPolicy: {},
+        retryPolicy: undefined,
+        allowedFails: undefined,
+      });
+      expect(settings.deployments[0]).toMatchObject({
+        id: 'gpt-4o/0',
+        group: 'gpt-4o',
+        provider: 'openai',
+        model: 'gpt-4o',
+        apiBase: 'https://api.openai.com/v1',
+        timeoutMs: undefined,
+        numRetries: undefined,
+        mockTimeout: false,
+      });
+    });
+
+    it('durations in seconds, turned into milliseconds', () => {
+      const settings = parseRouterConfig(
+        {
+          model_list: [deployment({ timeout: 30, stream_timeout: 0.7, stream_idle_timeout: 2.5, cooldown_time: 0 })],
+          timeout: 120,
+          stream_timeout: 5,
+          stream_idle_timeout: 10,
+          retry_after: 1,
+          cooldown_time: 60,
+        },
+        {},
+      );
+      expect(settings).toMatchObject({ timeoutMs: 120_000, streamTimeoutMs: 5_000, streamIdleTimeoutMs: 10_000, retryAfterMs: 1_000, cooldownTimeMs: 60_000 });
+      expect(settings.deployments[0]).toMatchObject({ timeoutMs: 30_000, streamTimeoutMs: 700, streamIdleTimeoutMs: 2_500, cooldownTimeMs: 0 });
+    });
+
+    it('os.environ/NAME references, converting them where the schema wants a number or a flag', () => {
+      const env = { KEY: 'sk-from-env', BASE: 'http://127.0.0.1:4010/v1/', TIMEOUT: '12', RETRIES: '3', MOCK: 'true', GROUP: 'mini' };
+      const settings = parseRouterConfig(
+        {
+          model_list: [
+            deployment({ api_key: 'os.environ/KEY', api_base: 'os.environ/BASE', timeout: 'os.environ/TIMEOUT', mock_timeout: 'os.environ/MOCK' }),
+            deployment({}, 'mini'),
+          ],
+          num_retries: 'os.environ/RETRIES',
+          fallbacks: [{ 'gpt-4o': ['os.environ/GROUP'] }],
+        },
+        env,
+      );
+      expect(settings.numRetries).toBe(3);
+      expect(settings.fallbacks).toEqual([{ 'gpt-4o': ['mini'] }]);
+      expect(settings.deployments[0]).toMatchObject({ apiBase: 'http://127.0.0.1:4010/v1', timeoutMs: 12_000, mockTimeout: true, apiKey: 'sk-from-env' });
+    });
+
+    it('an api key and base from OPENAI_API_KEY and OPENAI_API_BASE when the deployment has none', () => {
+      const [first] = parseRouterConfig({ model_list: [deployment()] }, { OPENAI_API_KEY: 'sk-env', OPENAI_API_BASE: 'http://local/v1' }).deployments;
+      expect(first).toMatchObject({ apiKey: 'sk-env', apiBase: 'http://local/v1' });
+    });
+
+    it('ids given or generated per group, and groups in model_list order', () => {
+      const settings = parseRouterConfig(
+        {
+          model_list: [
+            deployment({}, 'gpt-4o'),
+            deployment({}, 'mini', { model_info: { id: 42 } }),
+            deployment({ model: 'gpt-4o-2024-08-06' }, 'gpt-4o'),
+          ],
+        },
+        {},
+      );
+      expect(settings.deployments.map(({ id }) => id)).toEqual(['gpt-4o/0', '42', 'gpt-4o/1']);
+      expect([...settings.groups.keys()]).toEqual(['gpt-4o', 'mini']);
+      expect(settings.groups.get('gpt-4o')?.map(({ id }) => id)).toEqual(['gpt-4o/0', 'gpt-4o/1']);
+      expect(settings.deployments[2]).toMatchObject({ provider: 'openai', model: 'gpt-4o-2024-08-06' });
+    });
+
+    it('any provider when the deployment is mocked', () => {
+      const settings = parseRouterConfig(
+        {
+          model_list: [
+            deployment({ model: 'anthropic/claude', mock_response: 'hi' }, 'claude'),
+            deployment({ model: 'bedrock/x', mock_timeout: true }, 'slow'),
+          ],
+        },
+        {},
+      );
+      expect(settings.deployments.map(({ provider, mockResponse, mockTimeout }) => [provider, mockResponse, mockTimeout])).toEqual([
+        ['anthropic', 'hi', false],
+        ['bedrock', undefined, true],
+      ]);
+    });
+
+    it('LiteLLM keys it does not act on (in litellm_params, model_info, and known Router arguments)', () => {
+      expect(() =>
+        parseRouterConfig(
+          {
+            model_list: [deployment({ max_tokens: 100, custom_llm_provider: 'openai' }, 'gpt-4o', { model_info: { mode: 'chat' } })],
+            redis_host: 'localhost',
+            cache_responses: true,
+            set_verbose: false,
+          },
+          {},
+        ),
+      ).not.toThrow();
+    });
+
+    it('fallbacks from "*" and the router lists as given', () => {
+      const settings = parseRouterConfig(
+        {
+          model_list: [deployment({}, 'gpt-4o'), deployment({}, 'mini')],
+          fallbacks: [{ '*': ['mini'] }],
+          default_fallbacks: ['mini'],
+          max_fallbacks: 0,
+          num_retries: 0,
+          routing_strategy: 'least-busy',
+          retry_policy: { RateLimitErrorRetries: 4 },
+          model_group_retry_policy: { mini: { TimeoutErrorRetries: 0 } },
+        },
+        {},
+      );
+      expect(settings).toMatchObject({
+        fallbacks: [{ '*': ['mini'] }],
+        defaultFallbacks: ['mini'],
+        maxFallbacks: 0,
+        numRetries: 0,
+        routingStrategy: 'least-busy',
+        retryPolicy: { RateLimitErrorRetries: 4 },
+        modelGroupRetryPolicy: { mini: { TimeoutErrorRetries: 0 } },
+      });
+    });
+  });
+
+  describe('api keys', () => {
+    const secret = 'sk-live-0123456789abcdef';
+
+    it('keeps the api key off the enumerable keys, so it never shows in JSON.stringify', () => {
+      const settings = parseRouterConfig({ model_list: [deployment({ api_key: secret })] }, {});
+      const [first] = settings.deployments;
+      expect(first?.apiKey).toBe(secret);
+      expect(Object.keys(first ?? {})).not.toContain('apiKey');
+      expect(JSON.stringify(settings)).not.toContain(secret);
+      expect(JSON.stringify(settings.deployments)).not.toContain(secret);
+    });
+
+    it('never puts an api key in a ConfigError', () => {
+      const issues = issuesOf({ model_list: [deployment({ api_key: secret, timeout: -1 })], api_key: secret }, { OPENAI_API_KEY: secret });
+      expect(issues.join('\n')).not.toContain(secret);
+      expect(issues).toContain('api_key: unknown setting');
+    });
+  });
+
+  it('does not change the config it is given', () => {
+    const raw = { model_list: [deployment({ api_key: 'os.environ/KEY', timeout: '30' })] };
+    const copy = structuredClone(raw);
+    parseRouterConfig(raw, { KEY: 'sk' });
+    expect(raw).toEqual(copy);
+  });
+});
