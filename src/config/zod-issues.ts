@@ -26,12 +26,14 @@ export function toConfigIssues(error: z.ZodError, prefix: readonly PropertyKey[]
   return issues;
 }
 
-/** A short description of a bad value for messages: `got string "abc"`. */
+/** A short description of a bad value for messages: `got string "abc"` (never a long string's content). */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  // Long strings are not quoted: a value read through `os.environ/NAME` may be a secret put in the
+  // wrong field, and config errors are printed to logs. Short ones are quoted to help spot the typo.
+  if (typeof value === 'string') return value.length > 16 ? `a string of ${value.length} characters` : `string ${JSON.stringify(value)}`;
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${String(value)}`;
 }
