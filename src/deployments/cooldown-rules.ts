@@ -8,9 +8,12 @@ export interface CooldownRules {
   readonly sole: boolean;
   /** `disable_cooldowns`. */
   readonly disabled: boolean;
-  /** `allowed_fails`: failures (408/5xx/connection) per minute tolerated; replaces the 50% rule when set. */
+  /**
+   * `allowed_fails`: failures per minute tolerated, whatever their class (as LiteLLM: "cool down when
+   * it fails more than N calls in a minute"). When set it replaces the default rules below.
+   */
   readonly allowedFails: number | undefined;
-  /** `allowed_fails_policy`: failures per minute tolerated per error class; replaces that class's rule. */
+  /** `allowed_fails_policy`: failures per minute tolerated per error class; replaces every other rule for that class. */
   readonly allowedFailsPolicy: AllowedFailsPolicy | undefined;
 }
 
@@ -22,6 +25,11 @@ export const maxFailureRatio = 0.5;
 // only turn every later call into an immediate 429 with no chance of recovering.
 const transient: ReadonlySet<FailureKind> = new Set(['rate_limit', 'timeout', 'server', 'connection']);
 
+// Kinds that say the deployment itself is unusable (wrong key, wrong model name): cooled at once.
+const immediate: ReadonlySet<FailureKind> = new Set(['rate_limit', 'authentication', 'not_found']);
+
+// The `allowed_fails_policy` key of each kind that has one, as LiteLLM names them. 400 and content-policy
+// errors have keys too, but they are the request's fault and never cool (DESIGN §6), so theirs are moot.
 const policyKeys: Partial<Record<FailureKind, keyof AllowedFailsPolicy>> = {
   rate_limit: 'RateLimitErrorAllowedFails',
   authentication: 'AuthenticationErrorAllowedFails',
@@ -43,9 +51,17 @@ function totals(health: readonly HealthBucket[], kind: FailureKind) {
 
 /**
  * Whether a failure of `kind` cools the deployment, given its last minute of health (this failure
- * included). DESIGN §6: 429 at once; 401 and 404 at once; 408, 5xx and connection errors when more
- * than 50% of at least 5 calls failed; 400, 403, 422 never; the only deployment of a group never
- * for transient errors. `allowed_fails_policy` / `allowed_fails` replace the default rule they name.
+ * included). In order:
+ *
+ * 1. never with `disable_cooldowns`, and never for 400, 403, 422 (the request's fault);
+ * 2. never for 429, 408, 5xx or connection errors when the deployment is its group's only one;
+ * 3. `allowed_fails_policy` entry for the error's class: when more than that many failures of the class;
+ * 4. `allowed_fails`: when more than that many failures (of any class);
+ * 5. otherwise (DESIGN §6): 429, 401, 404 at once; 408, 5xx and connection errors when more than 50%
+ *    of at least 5 calls failed.
+ *
+ * @example
+ * shouldCool('server', health, { sole: false, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined })
  */
 export function shouldCool(kind: FailureKind, health: readonly HealthBucket[], rules: CooldownRules): boolean {
   if (rules.disabled || clientFault.has(kind) || kind === 'other') return false;
@@ -54,7 +70,7 @@ export function shouldCool(kind: FailureKind, health: readonly HealthBucket[], r
   const policyKey = policyKeys[kind];
   const allowedForKind = policyKey === undefined ? undefined : rules.allowedFailsPolicy?.[policyKey];
   if (allowedForKind !== undefined) return ofKind > allowedForKind;
-  if (kind === 'rate_limit' || kind === 'authentication' || kind === 'not_found') return true;
   if (rules.allowedFails !== undefined) return failures > rules.allowedFails;
+  if (immediate.has(kind)) return true;
   return calls >= minCallsForRatio && failures / calls > maxFailureRatio;
 }

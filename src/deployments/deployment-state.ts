@@ -61,3 +61,14 @@ export function initialDeploymentState(id: string, group: string): DeploymentSta
 export function isCooling(state: DeploymentState, now: number): boolean {
   return state.cooldownUntil !== undefined && state.cooldownUntil > now;
 }
+
+/** Start (scheduler ms) of the minute `now` falls in: rpm / tpm usage resets on it. */
+export function minuteOf(now: number): number {
+  return now - (now % 60_000);
+}
+
+/** Requests started and tokens used by the deployment in the minute of `now` (zero once a new minute begins). */
+export function usageThisMinute(state: DeploymentState, now: number): DeploymentState['usage'] {
+  const minute = minuteOf(now);
+  return state.usage.minute === minute ? state.usage : { minute, requests: 0, tokens: 0 };
+}

@@ -1,6 +1,6 @@
 import { type CooldownRules, healthWindowMs, shouldCool } from './cooldown-rules.js';
 import type { DeploymentMessage } from './deployment-message.js';
-import type { DeploymentState, HealthBucket, LatencySample } from './deployment-state.js';
+import { type DeploymentState, type HealthBucket, type LatencySample, usageThisMinute } from './deployment-state.js';
 import { clientFault, type FailureKind } from './failure-kind.js';
 
 export type DeploymentReducer = (state: DeploymentState, message: DeploymentMessage, now: number) => DeploymentState;
@@ -31,11 +31,6 @@ function addLatency(latencies: readonly LatencySample[], sample: LatencySample):
   return out;
 }
 
-function currentUsage(state: DeploymentState, now: number): DeploymentState['usage'] {
-  const minute = now - (now % 60_000);
-  return state.usage.minute === minute ? state.usage : { minute, requests: 0, tokens: 0 };
-}
-
 /**
  * The deployment actor's reducer: a pure `(state, message, now) => state` for one deployment's rules.
  * Every change to a deployment's state goes through it.
@@ -44,7 +39,7 @@ export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer
   return (state, message, now) => {
     switch (message.type) {
       case 'attemptStarted': {
-        const usage = currentUsage(state, now);
+        const usage = usageThisMinute(state, now);
         return {
           ...state,
           inFlight: state.inFlight + 1,
@@ -55,7 +50,7 @@ export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer
       case 'firstChunk':
         return state;
       case 'attemptSucceeded': {
-        const usage = currentUsage(state, now);
+        const usage = usageThisMinute(state, now);
         return {
           ...state,
           inFlight: Math.max(0, state.inFlight - 1),

@@ -85,12 +85,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
           const error = toRxllmError(raw);
           const at = scheduler.now();
           if (call.failAttempt(attempt, error, at)) {
-            store.send(deployment.id, {
-              type: 'attemptFailed',
-              error: { kind: failureKind(error), status: error.status, code: error.code },
-              latencyMs: at - startedAt,
-              cooldownMs: cooldownMs(core, call, deployment, error.retryAfter),
-            });
+            // The event goes out first: the message may start a cooldown, whose event must follow it.
             emit(core, () => ({
               type: 'attemptFailed',
               call: call.id,
@@ -101,6 +96,12 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
               status: error.status,
               code: error.code,
             }));
+            store.send(deployment.id, {
+              type: 'attemptFailed',
+              error: { kind: failureKind(error), status: error.status, code: error.code },
+              latencyMs: at - startedAt,
+              cooldownMs: cooldownMs(core, call, deployment, error.retryAfter),
+            });
           }
           subscriber.error(error);
         },
@@ -134,6 +135,16 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         if (!call.closeAttempt(attempt)) return;
         const at = scheduler.now();
         if (call.deadlineFired) {
+          emit(core, () => ({
+            type: 'attemptFailed',
+            call: call.id,
+            group: deployment.group,
+            deployment: deployment.id,
+            at,
+            latencyMs: at - startedAt,
+            status: 408,
+            code: 'deadline_exceeded',
+          }));
           store.send(deployment.id, {
             type: 'attemptFailed',
             error: { kind: 'timeout', status: 408, code: 'deadline_exceeded' },

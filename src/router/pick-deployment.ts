@@ -1,8 +1,12 @@
 import type { Deployment } from '../config/router-settings.js';
-import { isCooling } from '../deployments/deployment-state.js';
-import { NoDeploymentsAvailableError } from '../errors/error-classes.js';
+import { type DeploymentState, isCooling, minuteOf } from '../deployments/deployment-state.js';
+import { NoDeploymentsAvailableError, RateLimitError } from '../errors/error-classes.js';
+import type { RoutingContext } from '../routing/routing-strategy.js';
 import type { CallState } from './call-state.js';
 import type { RouterCore } from './router-core.js';
+
+/** Seconds a caller is told to wait when every deployment is at `max_parallel_requests`. */
+export const maxParallelRetryAfterSeconds = 1;
 
 function estimateTokens(body: Readonly<Record<string, unknown>>): number {
   const messages = body['messages'];
@@ -15,41 +19,79 @@ function estimateTokens(body: Readonly<Record<string, unknown>>): number {
   return Math.ceil(characters / 4);
 }
 
+function hasFreeSlot(deployment: Deployment, state: DeploymentState): boolean {
+  return deployment.maxParallelRequests === undefined || state.inFlight < deployment.maxParallelRequests;
+}
+
+/** The deployments grouped by `order`, lowest first; no `order` sorts after every number. */
+function byOrder(deployments: readonly Deployment[]): Deployment[][] {
+  const tiers = new Map<number, Deployment[]>();
+  for (const deployment of deployments) {
+    const order = deployment.order ?? Number.POSITIVE_INFINITY;
+    const tier = tiers.get(order) ?? [];
+    tier.push(deployment);
+    tiers.set(order, tier);
+  }
+  return [...tiers].sort(([a], [b]) => a - b).map(([, tier]) => tier);
+}
+
 /**
- * Chooses the deployment for the next attempt in `group`: cooling deployments are skipped; those that
- * already failed in this call are skipped while others remain; among the rest only the lowest `order`
- * is eligible; the routing strategy picks one of those.
+ * Chooses the deployment for the next attempt in `group`, in this order:
  *
- * With no healthy deployment, the first pick of a group throws `NoDeploymentsAvailableError` (429,
- * `retryAfter` = seconds until the soonest cooldown ends); a retry's pick returns undefined, so the
- * call ends with the upstream error that cooled the last one.
+ * 1. cooling deployments are skipped;
+ * 2. deployments with `max_parallel_requests` attempts in flight are skipped (a stream holds its slot
+ *    until it ends);
+ * 3. those that already failed in this call are skipped while others remain;
+ * 4. the rest are tried by `order`, lowest first: the routing strategy picks among the lowest order,
+ *    and only when it picks none (e.g. all are at their rpm / tpm limit) does the next order get a turn.
+ *
+ * When nothing is left, the first pick of a group throws a 429, at once (no queueing):
+ * `NoDeploymentsAvailableError` (`retryAfter` = seconds until the soonest cooldown ends) when every
+ * deployment is cooling; `RateLimitError` `max_parallel_requests_exceeded` when every healthy one is
+ * full; `RateLimitError` `rate_limit_exceeded` (`retryAfter` = the rest of the minute) when the
+ * strategy accepts none. A retry's pick returns undefined instead, so the call ends with the upstream
+ * error of its last attempt.
  */
 export function pickDeployment(core: RouterCore, call: CallState, group: string, forRetry: boolean): Deployment | undefined {
   const all = core.settings.groups.get(group) ?? [];
   const now = core.scheduler.now();
-  const healthy = all.filter((deployment) => !isCooling(core.store.get(deployment.id), now));
+  const states = new Map(all.map((deployment) => [deployment.id, core.store.get(deployment.id)] as const));
+  const stateOf = (deployment: Deployment) => states.get(deployment.id) as DeploymentState;
+
+  const healthy = all.filter((deployment) => !isCooling(stateOf(deployment), now));
   if (healthy.length === 0) {
     if (forRetry) return undefined;
-    const soonest = Math.min(...all.map((deployment) => core.store.get(deployment.id).cooldownUntil ?? now));
+    const soonest = Math.min(...all.map((deployment) => stateOf(deployment).cooldownUntil ?? now));
     throw new NoDeploymentsAvailableError(
       `no deployments available for model group "${group}": all ${all.length} are cooling down`,
       { retryAfter: Math.max(0, soonest - now) / 1000 },
     );
   }
-  const fresh = healthy.filter((deployment) => !call.failed.has(deployment.id));
-  const pool = fresh.length > 0 ? fresh : healthy;
-  const lowestOrder = Math.min(...pool.map((deployment) => deployment.order ?? Number.POSITIVE_INFINITY));
-  const candidates = pool.filter((deployment) => (deployment.order ?? Number.POSITIVE_INFINITY) === lowestOrder);
-  const snapshots = candidates.map((deployment) => core.store.get(deployment.id));
-  return core.strategy(
-    candidates,
-    snapshots,
-    {
-      stream: call.request.stream,
-      estimatedTokens: estimateTokens(call.request.body),
-      now,
-      args: core.settings.routingStrategyArgs,
-    },
-    core.random,
+
+  const open = healthy.filter((deployment) => hasFreeSlot(deployment, stateOf(deployment)));
+  if (open.length === 0) {
+    if (forRetry) return undefined;
+    throw new RateLimitError(
+      `model group "${group}": every healthy deployment is at its max_parallel_requests; try again shortly`,
+      { code: 'max_parallel_requests_exceeded', retryAfter: maxParallelRetryAfterSeconds },
+    );
+  }
+
+  const fresh = open.filter((deployment) => !call.failed.has(deployment.id));
+  const pool = fresh.length > 0 ? fresh : open;
+  const context: RoutingContext = {
+    stream: call.request.stream,
+    estimatedTokens: estimateTokens(call.request.body),
+    now,
+    args: core.settings.routingStrategyArgs,
+  };
+  for (const tier of byOrder(pool)) {
+    const chosen = core.strategy(tier, tier.map(stateOf), context, core.random);
+    if (chosen !== undefined) return chosen;
+  }
+  if (forRetry) return undefined;
+  throw new RateLimitError(
+    `model group "${group}": every deployment is at its rpm / tpm limit for this minute (routing_strategy ${core.settings.routingStrategy})`,
+    { code: 'rate_limit_exceeded', retryAfter: (minuteOf(now) + 60_000 - now) / 1000 },
   );
 }

@@ -112,7 +112,7 @@ export class Router {
       settings,
       store: this.store,
       provider,
-      strategy: strategyFor(settings.routingStrategy),
+      strategy: strategyFor(settings.routingStrategy, settings.routingStrategyArgs),
       scheduler,
       random: options.random ?? Math.random,
       events,

@@ -1,4 +1,5 @@
 import type { Deployment } from '../config/router-settings.js';
+import { randomIndex } from './random-index.js';
 import type { RoutingStrategy } from './routing-strategy.js';
 import { weightedPick } from './weighted-pick.js';
 
@@ -14,13 +15,20 @@ function weightsBy(candidates: readonly Deployment[], field: WeightField): numbe
 
 /**
  * LiteLLM's default strategy: a random pick weighted by `weight`, else by `rpm`, else by `tpm`, else
- * uniform. The field is chosen when ANY candidate has it (LiteLLM looks at the first one only).
+ * uniform. The field is chosen when ANY candidate has it (LiteLLM looks at the first one only), and
+ * each deployment is weighted by its own value; one without it gets a neutral share (weight 1, or
+ * the mean of the others' rpm / tpm). A weight of 0 is never picked while another is positive.
+ *
+ * @example
+ * // a gets ~90% of the calls, b ~10%
+ * model_list: [{ model_name: 'm', litellm_params: { model: 'openai/a', weight: 9 } },
+ *              { model_name: 'm', litellm_params: { model: 'openai/b', weight: 1 } }]
  */
 export const simpleShuffle: RoutingStrategy = (candidates, _snapshots, _context, random) => {
-  if (candidates.length === 1) return candidates[0];
+  if (candidates.length <= 1) return candidates[0];
   const field: WeightField | undefined = (['weight', 'rpm', 'tpm'] as const).find((name) =>
     candidates.some((deployment) => deployment[name] !== undefined),
   );
-  if (field === undefined) return candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))];
+  if (field === undefined) return candidates[randomIndex(candidates.length, random)];
   return candidates[weightedPick(weightsBy(candidates, field), random())];
 };
