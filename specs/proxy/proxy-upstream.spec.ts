@@ -1,0 +1,130 @@
+import { Agent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RouterConfig } from '../../src/config/router-config-schema.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../../src/protocol/chat.js';
+import { createOpenAICompatibleProvider } from '../../src/providers/openai-compatible.js';
+import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { waitUntil } from '../support/wait-until.js';
+import { settle, watchUnhandledErrors, type UnhandledErrorWatch } from '../support/watch-unhandled-errors.js';
+import { messages, openRequest, parseLogfmt, postChat, sseData, startTestProxy, type TestProxy } from './test-proxy.js';
+
+// End to end: client → proxy → Router → undici provider → fake OpenAI upstream.
+
+const providerKey = 'sk-upstream-secret-42';
+let upstream: FakeUpstream;
+let agent: Agent;
+let proxy: TestProxy;
+let unhandled: UnhandledErrorWatch;
+
+function config(apiBase: string): RouterConfig {
+  const deployment = (group: string, model: string, extra: Record<string, unknown> = {}) => ({
+    model_name: group,
+    litellm_params: { model: `openai/${model}`, api_base: apiBase, api_key: providerKey, ...extra },
+    model_info: { id: `${model}-1` },
+  });
+  return {
+    model_list: [
+      deployment('ok', 'gpt-ok'),
+      deployment('stall', 'gpt-stall', { stream_timeout: 0.2 }),
+      deployment('backup', 'gpt-backup'),
+      deployment('slow-stream', 'gpt-slow-stream'),
+      deployment('broken', 'gpt-broken'),
+      deployment('limited', 'gpt-limited'),
+      deployment('leaky', 'gpt-leaky'),
+    ],
+    fallbacks: [{ stall: ['backup'] }],
+    num_retries: 0,
+  };
+}
+
+beforeEach(async () => {
+  unhandled = watchUnhandledErrors();
+  upstream = await startFakeUpstream();
+  agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  proxy = await startTestProxy(config(upstream.apiBase), { provider: createOpenAICompatibleProvider({ dispatcher: agent }) });
+});
+
+afterEach(async () => {
+  await proxy.close();
+  await agent.destroy();
+  await upstream.close();
+  await settle();
+  unhandled.stop();
+  expect(unhandled.errors).toEqual([]);
+});
+
+describe('the proxy in front of an OpenAI-compatible upstream', () => {
+  it('passes a JSON call through, sending the deployment model and key and none of the extras', async () => {
+    upstream.behave('gpt-ok', { kind: 'answer', content: 'hi from upstream' });
+    const response = await postChat(proxy.url, { model: 'ok', messages, temperature: 0.5, timeout: 30, num_retries: 0 });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as ChatCompletion).choices[0]?.message.content).toBe('hi from upstream');
+    expect(response.headers.get('x-litellm-model-id')).toBe('gpt-ok-1');
+    const seen = upstream.requests[0];
+    expect(seen?.model).toBe('gpt-ok');
+    expect(seen?.headers.authorization).toBe(`Bearer ${providerKey}`);
+    expect(seen?.body).toEqual({ model: 'gpt-ok', messages, temperature: 0.5 });
+  });
+
+  it('streams the upstream SSE through and ends with [DONE]', async () => {
+    upstream.behave('gpt-ok', { kind: 'stream', content: ['one', ' two', ' three'] });
+    const response = await postChat(proxy.url, { model: 'ok', messages, stream: true });
+    expect(response.status).toBe(200);
+    const events = sseData(await response.text());
+    expect(events.at(-1)).toBe('[DONE]');
+    const text = events
+      .slice(0, -1)
+      .map((data) => (JSON.parse(data) as ChatCompletionChunk).choices[0]?.delta.content ?? '')
+      .join('');
+    expect(text).toBe('one two three');
+  });
+
+  it('falls back when the upstream stalls before the first chunk, closing the stalled request', async () => {
+    upstream.behave('gpt-stall', { kind: 'stream', cutAfter: 0, cut: 'stall' });
+    const response = await postChat(proxy.url, { model: 'stall', messages, stream: true });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-litellm-model-id')).toBe('gpt-backup-1');
+    expect(response.headers.get('x-litellm-attempted-fallbacks')).toBe('1');
+    expect(sseData(await response.text()).at(-1)).toBe('[DONE]');
+    expect((await upstream.waitForClose(0)).closedByClient).toBe(true);
+  });
+
+  it('aborts the upstream request when the client disconnects mid-stream', async () => {
+    upstream.behave('gpt-slow-stream', { kind: 'stream', content: ['a', 'b', 'c'], delayMs: 10, cutAfter: 2, cut: 'stall' });
+    const request = openRequest(proxy.url, '/v1/chat/completions', { model: 'slow-stream', messages, stream: true });
+    const response = await request.response;
+    expect(response.statusCode).toBe(200);
+    await new Promise((resolve) => response.once('data', resolve));
+    request.destroy();
+    const closed = await upstream.waitForClose(0);
+    expect(closed.closedByClient).toBe(true);
+    await waitUntil(() => proxy.lines.length === 1, 5_000, 'the request log line');
+    expect(parseLogfmt(proxy.lines[0] as string)).toMatchObject({ client_closed: 'true', deployment: 'gpt-slow-stream-1' });
+  });
+
+  it('ends a stream that breaks upstream after its first chunk with an SSE error event and no [DONE]', async () => {
+    upstream.behave('gpt-broken', { kind: 'stream', content: ['a', 'b'], cutAfter: 2, cut: 'error-event', error: { message: 'overloaded' } });
+    const response = await postChat(proxy.url, { model: 'broken', messages, stream: true });
+    expect(response.status).toBe(200);
+    const events = sseData(await response.text());
+    expect(events).not.toContain('[DONE]');
+    expect(JSON.parse(events.at(-1) as string)).toMatchObject({ error: { message: expect.stringContaining('overloaded') } });
+  });
+
+  it("passes an upstream 429's Retry-After on", async () => {
+    upstream.behave('gpt-limited', { kind: 'error', status: 429, headers: { 'retry-after': '3' } });
+    const response = await postChat(proxy.url, { model: 'limited', messages });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('3');
+    expect(((await response.json()) as { error: { type: string } }).error.type).toBe('rate_limit_error');
+  });
+
+  it('never shows the provider key, even when the upstream echoes it', async () => {
+    upstream.behave('gpt-leaky', { kind: 'error', status: 401, error: { message: `Incorrect API key provided: ${providerKey}` } });
+    const response = await postChat(proxy.url, { model: 'leaky', messages });
+    expect(response.status).toBe(401);
+    expect(await response.text()).not.toContain(providerKey);
+    await waitUntil(() => proxy.lines.length === 1, 5_000, 'the request log line');
+    expect(proxy.lines.join('\n')).not.toContain(providerKey);
+  });
+});

@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+
+/** What `rxllm` was asked to do. */
+export type CliCommand =
+  | { readonly kind: 'help' }
+  | {
+      readonly kind: 'serve';
+      /** `--config`; undefined: the bundled config.yaml. */
+      readonly config: string | undefined;
+      readonly port: number;
+      readonly host: string;
+    };
+
+/** A command line rxllm cannot run: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const defaultPort = 4000;
+export const defaultHost = '127.0.0.1';
+
+export const usage = `Usage: rxllm [--config config.yaml] [--port ${defaultPort}] [--host ${defaultHost}]
+
+An OpenAI-compatible proxy that runs LiteLLM config.yaml files on rxllm's Router.
+
+Options:
+  -c, --config <file>  LiteLLM config.yaml to serve (default: the bundled demo config, mock deployments)
+  -p, --port <port>    port to listen on, 0 for any free port (default: ${defaultPort})
+      --host <host>    address to listen on (default: ${defaultHost}; 0.0.0.0 for every interface)
+  -h, --help           show this help
+
+Endpoints: POST /v1/chat/completions, GET /v1/models, GET /health/liveliness, GET /health/readiness.
+SIGTERM or SIGINT drains in-flight calls (up to 30 s) and exits 0; a second signal aborts them.`;
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`--port: expected a whole number from 0 to 65535, got "${text}"`);
+  return port;
+}
+
+/**
+ * Parses rxllm's command line (`process.argv.slice(2)`).
+ *
+ * @throws UsageError for unknown flags, missing values or a bad port.
+ * @example
+ * parseCliArgs(['--config', 'config.yaml', '--port', '8080']) // { kind: 'serve', config: 'config.yaml', port: 8080, host: '127.0.0.1' }
+ */
+export function parseCliArgs(argv: readonly string[]): CliCommand {
+  let values: { config?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help === true) return { kind: 'help' };
+  if (values.host === '') throw new UsageError('--host: expected an address');
+  if (values.config === '') throw new UsageError('--config: expected a file');
+  return {
+    kind: 'serve',
+    config: values.config,
+    port: values.port === undefined ? defaultPort : parsePort(values.port),
+    host: values.host ?? defaultHost,
+  };
+}

@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFile } from '../config/load-config-file.js';
+import type { ProxyConfig } from '../config/parse-proxy-config.js';
+import { ConfigError } from '../errors/config-error.js';
+import { createProxyServer, type ListenAddress } from '../proxy/create-proxy-server.js';
+import { logfmt } from '../proxy/logfmt.js';
+import { Router } from '../router/router.js';
+import { parseCliArgs, usage, UsageError } from './parse-cli-args.js';
+import { startupLines } from './startup-lines.js';
+
+/** Where the CLI talks and what it listens to; the process's own by default. */
+export interface CliIo {
+  readonly stdout: (line: string) => void;
+  readonly stderr: (line: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where SIGTERM and SIGINT come from. */
+  readonly signals: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+}
+
+const processIo: CliIo = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  env: process.env,
+  signals: process,
+};
+
+/** The demo config.yaml at the package root (from src/cli/ and from dist/cli/ alike). */
+export const bundledConfigPath = fileURLToPath(new URL('../../config.yaml', import.meta.url));
+
+function log(io: CliIo, level: string, msg: string, fields: Record<string, string | number> = {}): void {
+  io.stdout(logfmt({ time: new Date().toISOString(), level, msg, ...fields }));
+}
+
+/** Serves until SIGTERM or SIGINT, then drains in-flight calls and closes. */
+async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: number, host: string): Promise<number> {
+  const router = new Router(config.router, { env: config.env });
+  const proxy = createProxyServer({ router, masterKey: config.masterKey, maxRequestSizeBytes: config.maxRequestSizeBytes, log: io.stdout });
+  let address: ListenAddress;
+  try {
+    address = await proxy.listen(port, host);
+  } catch (error) {
+    io.stderr(`rxllm: cannot listen on ${host}:${port}: ${(error as Error).message}`);
+    await router.close();
+    return 1;
+  }
+  for (const line of startupLines(address, configPath, config)) io.stdout(line);
+
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        log(io, 'warn', 'second signal: aborting in-flight calls', { signal });
+        proxy.abortInFlight();
+        return;
+      }
+      stopping = true;
+      log(io, 'info', 'shutting down: refusing new calls, draining in-flight calls', { signal, in_flight: proxy.inFlight });
+      void proxy
+        .close()
+        .then(() => router.close())
+        .then(() => {
+          io.signals.off('SIGTERM', onSignal);
+          io.signals.off('SIGINT', onSignal);
+          done();
+        });
+    };
+    io.signals.on('SIGTERM', onSignal);
+    io.signals.on('SIGINT', onSignal);
+  });
+  log(io, 'info', 'stopped');
+  return 0;
+}
+
+/**
+ * `rxllm [--config config.yaml] [--port 4000] [--host 127.0.0.1]`: loads the config, serves the
+ * proxy until SIGTERM/SIGINT, and resolves with the exit code: 0 after a clean shutdown, 1 for a
+ * bad config (every problem printed as `path: message`, no stack trace) or a port in use, 2 for a
+ * bad command line.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let command;
+  try {
+    command = parseCliArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`rxllm: ${error.message}\n\n${usage}`);
+    return 2;
+  }
+  if (command.kind === 'help') {
+    io.stdout(usage);
+    return 0;
+  }
+  const configPath = resolve(command.config ?? bundledConfigPath);
+  let config: ProxyConfig;
+  try {
+    config = await loadConfigFile(configPath, io.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`rxllm: ${error.message}`);
+    return 1;
+  }
+  return serve(io, config, configPath, command.port, command.host);
+}

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
+import { nonEmptyString, positiveNumber } from './fields.js';
+import { ignoredRouterSettings, usedGeneralSettings, usedLitellmSettings, usedSections } from './ignored-litellm-keys.js';
+import { parseRouterConfig, type Env } from './parse-router-config.js';
+import { resolveEnvReferences } from './resolve-env-references.js';
+import { litellmParamsSchema, type RouterConfig } from './router-config-schema.js';
+import type { RouterSettings } from './router-settings.js';
+import { formatPath, toConfigIssues } from './zod-issues.js';
+
+/** A LiteLLM config.yaml, validated and mapped onto what rxllm runs. */
+export interface ProxyConfig {
+  /** The flat Router config (LiteLLM's `Router(...)` keywords, seconds), `os.environ/` resolved. */
+  readonly router: RouterConfig;
+  /** `router` validated (milliseconds, defaults applied). */
+  readonly settings: RouterSettings;
+  /** `general_settings.master_key`; not enumerable, so logging the config never prints it. */
+  readonly masterKey: string | undefined;
+  /** `general_settings.max_request_size_mb` (default 16) in bytes. */
+  readonly maxRequestSizeBytes: number;
+  /** The environment the config was read with: the given one plus `environment_variables`. */
+  readonly env: Env;
+  /** Paths of keys LiteLLM accepts and rxllm ignores (`litellm_settings.success_callback`, ...). */
+  readonly ignoredKeys: readonly string[];
+}
+
+export const defaultMaxRequestSizeMb = 16;
+
+const generalSettingsSchema = z.object({
+  master_key: nonEmptyString.nullable().optional(),
+  max_request_size_mb: positiveNumber.optional(),
+});
+
+const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
+
+type Mapping = Record<string, unknown>;
+
+function isMapping(value: unknown): value is Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A section that must be a mapping when present; `null` (an empty YAML section) counts as absent. */
+function section(raw: Mapping, name: string, issues: ConfigIssue[]): Mapping {
+  const value = raw[name];
+  if (value === undefined || value === null) return {};
+  if (isMapping(value)) return value;
+  issues.push({ path: name, message: 'expected a mapping of settings' });
+  return {};
+}
+
+/** Applies `environment_variables` on top of `env` (the file wins, as LiteLLM sets `os.environ`). */
+function withEnvironmentVariables(raw: Mapping, env: Env, issues: ConfigIssue[]): Env {
+  const variables = section(raw, 'environment_variables', issues);
+  const out: Record<string, string | undefined> = { ...env };
+  for (const [name, value] of Object.entries(variables)) {
+    if (value === null || value === undefined) continue;
+    const parsed = scalar.safeParse(value);
+    if (parsed.success) out[name] = String(parsed.data);
+    else issues.push({ path: formatPath(['environment_variables', name]), message: 'expected a string, number or boolean' });
+  }
+  return out;
+}
+
+function ignoredDeploymentParams(modelList: unknown): string[] {
+  if (!Array.isArray(modelList)) return [];
+  const known = new Set(Object.keys(litellmParamsSchema.shape));
+  return modelList.flatMap((entry, index) => {
+    const params = isMapping(entry) ? entry['litellm_params'] : undefined;
+    if (!isMapping(params)) return [];
+    return Object.keys(params)
+      .filter((key) => !known.has(key))
+      .map((key) => formatPath(['model_list', index, 'litellm_params', key]));
+  });
+}
+
+/**
+ * Maps a LiteLLM config.yaml (already parsed to plain data) onto rxllm: `model_list`, then
+ * `litellm_settings` (`request_timeout` as the default `timeout`, `num_retries`, `fallbacks`, ...)
+ * overridden key by key by `router_settings`, plus `general_settings` (`master_key`,
+ * `max_request_size_mb`). `environment_variables` are applied first, so `os.environ/NAME` anywhere
+ * sees them. Keys LiteLLM accepts but rxllm does not act on are listed in `ignoredKeys`.
+ *
+ * Throws one `ConfigError` listing every problem with the file's own paths
+ * (`router_settings.timeout: ...`, `litellm_settings.request_timeout: ...`).
+ *
+ * @example
+ * const config = parseProxyConfig(YAML.parse(text), process.env);
+ * const router = new Router(config.router, { env: config.env });
+ */
+export function parseProxyConfig(raw: unknown, env: Env = process.env): ProxyConfig {
+  if (!isMapping(raw)) throw new ConfigError([{ path: '', message: 'expected a mapping with model_list, router_settings, ...' }]);
+  const issues: ConfigIssue[] = [];
+  const ignoredKeys: string[] = Object.keys(raw).filter((key) => !usedSections.has(key));
+  const fullEnv = withEnvironmentVariables(raw, env, issues);
+  const litellmSettings = section(raw, 'litellm_settings', issues);
+  const routerSettings = section(raw, 'router_settings', issues);
+  const generalSettings = section(raw, 'general_settings', issues);
+
+  // Where each flat Router key came from, to report its problems with the file's path.
+  const origin = new Map<string, string>();
+  const flat: Mapping = {};
+  for (const [key, value] of Object.entries(litellmSettings)) {
+    const target = usedLitellmSettings[key];
+    if (target === undefined) {
+      ignoredKeys.push(`litellm_settings.${key}`);
+      continue;
+    }
+    flat[target] = resolveEnvReferences(value, fullEnv, issues, ['litellm_settings', key]);
+    origin.set(target, `litellm_settings.${key}`);
+  }
+  for (const [key, value] of Object.entries(routerSettings)) {
+    if (ignoredRouterSettings.has(key)) {
+      ignoredKeys.push(`router_settings.${key}`);
+      continue;
+    }
+    flat[key] = resolveEnvReferences(value, fullEnv, issues, ['router_settings', key]);
+    origin.set(key, `router_settings.${key}`);
+  }
+  if (raw['model_list'] !== undefined) {
+    flat['model_list'] = resolveEnvReferences(raw['model_list'], fullEnv, issues, ['model_list']);
+    ignoredKeys.push(...ignoredDeploymentParams(raw['model_list']));
+  }
+
+  const general: Mapping = {};
+  for (const [key, value] of Object.entries(generalSettings)) {
+    if (!usedGeneralSettings.has(key)) ignoredKeys.push(`general_settings.${key}`);
+    else general[key] = resolveEnvReferences(value, fullEnv, issues, ['general_settings', key]);
+  }
+  const parsedGeneral = generalSettingsSchema.safeParse(general);
+  if (!parsedGeneral.success) issues.push(...toConfigIssues(parsedGeneral.error, ['general_settings']));
+
+  let settings: RouterSettings | undefined;
+  try {
+    settings = parseRouterConfig(flat, fullEnv);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // An unset `os.environ/NAME` was reported already; the schema's "got nothing" for it adds nothing.
+    const reported = new Set(issues.map((issue) => issue.path));
+    for (const issue of error.issues) {
+      const path = filePath(issue.path, origin);
+      if (!reported.has(path)) issues.push({ path, message: issue.message });
+    }
+  }
+  if (issues.length > 0 || settings === undefined || !parsedGeneral.success) throw new ConfigError(issues);
+
+  const config: Omit<ProxyConfig, 'masterKey'> = {
+    router: flat as RouterConfig,
+    settings,
+    maxRequestSizeBytes: Math.round((parsedGeneral.data.max_request_size_mb ?? defaultMaxRequestSizeMb) * 1024 * 1024),
+    env: fullEnv,
+    ignoredKeys,
+  };
+  Object.defineProperty(config, 'masterKey', { value: parsedGeneral.data.master_key ?? undefined, enumerable: false });
+  return config as ProxyConfig;
+}
+
+/** `timeout: ...` of the flat Router config → `litellm_settings.request_timeout: ...` or `router_settings.timeout: ...`. */
+function filePath(flatPath: string, origin: ReadonlyMap<string, string>): string {
+  if (flatPath === '' || flatPath.startsWith('model_list')) return flatPath;
+  const key = /^[^.[]+/.exec(flatPath)?.[0] ?? flatPath;
+  const from = origin.get(key) ?? `router_settings.${key}`;
+  return from + flatPath.slice(key.length);
+}

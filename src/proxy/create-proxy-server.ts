@@ -1,0 +1,133 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaultMaxRequestSizeMb } from '../config/parse-proxy-config.js';
+import { ServiceUnavailableError } from '../errors/error-classes.js';
+import type { Router } from '../router/router.js';
+import { bearerAuth } from './bearer-auth.js';
+import { handleRequest } from './handle-request.js';
+import { modelsList } from './models-list.js';
+import type { ProxyContext } from './proxy-context.js';
+
+export interface ProxyServerOptions {
+  readonly router: Router;
+  /** `general_settings.master_key`: when set, every route but the health probes needs `Authorization: Bearer <key>`. */
+  readonly masterKey?: string | undefined;
+  /** Larger request bodies get 413. Default 16 MB (`general_settings.max_request_size_mb`). */
+  readonly maxRequestSizeBytes?: number | undefined;
+  /** Where the per-request logfmt lines go. Default: stdout. */
+  readonly log?: ((line: string) => void) | undefined;
+  /** How long `close()` lets in-flight calls finish before aborting them. Default 30 s. */
+  readonly drainTimeoutMs?: number | undefined;
+}
+
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port`. */
+  readonly url: string;
+}
+
+export interface ProxyServer {
+  readonly server: Server;
+  /** Starts listening (port 0: an ephemeral port). */
+  listen(port: number, host?: string): Promise<ListenAddress>;
+  /** Requests whose response has not closed yet. */
+  readonly inFlight: number;
+  /**
+   * Graceful shutdown: new calls get 503 (and readiness turns 503) while in-flight calls finish, up
+   * to `drainTimeoutMs`; then the rest are aborted (503, or an SSE error event when already
+   * streaming) and the server closes. Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+  /** Ends the drain now: aborts in-flight calls at once (a second Ctrl-C). */
+  abortInFlight(): void;
+}
+
+const defaultDrainTimeoutMs = 30_000;
+const abortFlushMs = 1_000;
+
+function writeStdout(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/**
+ * The OpenAI-compatible proxy over a Router: `POST /v1/chat/completions` (JSON and SSE),
+ * `GET /v1/models`, `GET /health/liveliness`, `GET /health/readiness`, on plain node:http.
+ *
+ * @example
+ * const router = new Router(config.router, { env: config.env });
+ * const proxy = createProxyServer({ router, masterKey: config.masterKey });
+ * const { url } = await proxy.listen(4000, '127.0.0.1');
+ * process.once('SIGTERM', () => void proxy.close().then(() => router.close()));
+ */
+export function createProxyServer(options: ProxyServerOptions): ProxyServer {
+  const { router } = options;
+  const drainTimeoutMs = options.drainTimeoutMs ?? defaultDrainTimeoutMs;
+  const ctx: ProxyContext = {
+    router,
+    checkKey: options.masterKey === undefined ? undefined : bearerAuth(options.masterKey),
+    maxRequestSizeBytes: options.maxRequestSizeBytes ?? defaultMaxRequestSizeMb * 1024 * 1024,
+    log: options.log ?? writeStdout,
+    modelsBody: JSON.stringify(modelsList(router.modelGroups, Math.floor(Date.now() / 1000))),
+    active: new Set(),
+    draining: false,
+  };
+  let drained: (() => void) | undefined;
+  const server = createServer(
+    handleRequest(ctx, () => {
+      if (ctx.draining && ctx.active.size === 0) drained?.();
+    }),
+  );
+  let closing: Promise<void> | undefined;
+
+  /** Resolves when no request is in flight, or after `timeoutMs`, or at `abortInFlight()`. */
+  const idle = (timeoutMs: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      if (ctx.active.size === 0) return resolve();
+      const timer = setTimeout(() => drained?.(), timeoutMs);
+      drained = () => {
+        clearTimeout(timer);
+        drained = undefined;
+        resolve();
+      };
+    });
+
+  return {
+    server,
+    get inFlight() {
+      return ctx.active.size;
+    },
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve({ host: address.address, port: address.port, url: `http://${shown}:${address.port}` });
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        ctx.draining = true;
+        server.closeIdleConnections();
+        await idle(drainTimeoutMs);
+        const error = new ServiceUnavailableError(`rxllm shut down before this call finished (in-flight calls get ${drainTimeoutMs / 1000} s)`, {
+          code: 'shutting_down',
+        });
+        for (const request of [...ctx.active]) request.abort(error);
+        await idle(abortFlushMs); // the aborted answers reach their clients before the sockets close
+        await new Promise<void>((resolve) => {
+          if (!server.listening) return resolve();
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })();
+      return closing;
+    },
+    abortInFlight() {
+      drained?.();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { Subscription } from 'rxjs';
+import { BadRequestError, InternalServerError } from '../errors/error-classes.js';
+import { RxllmError } from '../errors/rxllm-error.js';
+import { toRxllmError } from '../errors/to-rxllm-error.js';
+import type { ChatCompletion, ChatCompletionChunk, RouterRequest } from '../protocol/chat.js';
+import type { CallInfo } from '../router/router-events.js';
+import { applyTimeoutHeaders } from './apply-timeout-headers.js';
+import { effectiveTimeoutMs } from './effective-timeout-ms.js';
+import { callHeaders, errorHeaders } from './litellm-headers.js';
+import type { ActiveRequest, ProxyContext } from './proxy-context.js';
+import { readBody } from './read-body.js';
+import type { RequestRecord } from './request-log.js';
+import { writeError } from './write-error.js';
+
+const sseHeaders: OutgoingHttpHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  // Reverse proxies (nginx) must pass each event on at once rather than buffer the stream.
+  'x-accel-buffering': 'no',
+};
+
+const done = 'data: [DONE]\n\n';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The request body as a JSON object with the timeout headers merged in, or the 400 to answer with. */
+function parseBody(req: IncomingMessage, buffer: Buffer): Record<string, unknown> | RxllmError {
+  let body: unknown;
+  try {
+    body = JSON.parse(buffer.toString('utf8'));
+  } catch (error) {
+    return new BadRequestError(`the request body is not valid JSON: ${(error as Error).message}`, { code: 'invalid_json' });
+  }
+  if (!isObject(body)) return new BadRequestError('the request body must be a JSON object', { code: 'invalid_request' });
+  try {
+    applyTimeoutHeaders(req.headers, body);
+  } catch (error) {
+    return toRxllmError(error);
+  }
+  return body;
+}
+
+/**
+ * `POST /v1/chat/completions`: reads the body (size-limited), merges the `x-litellm-*` timeout
+ * headers in, and runs the call through the router. JSON answers are written whole; streams are
+ * written as SSE, with the status line and headers sent only when the first chunk is ready, so a
+ * call that fails before it still gets a proper error status. A stream that fails after it ends
+ * with one `data: {"error": ...}` event and no `[DONE]`. The client closing the connection
+ * unsubscribes the call at once, which aborts the upstream request.
+ */
+export function handleChatCompletion(
+  ctx: ProxyContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: RequestRecord,
+  active: ActiveRequest,
+): void {
+  readBody(req, ctx.maxRequestSizeBytes, (tooLarge, buffer) => {
+    if (res.writableEnded || res.destroyed) return; // aborted by a drain, or the client left
+    if (tooLarge !== undefined) {
+      // Stop reading: the rest of the body is not wanted, and the connection ends after the answer.
+      res.setHeader('connection', 'close');
+      record.error = tooLarge.code;
+      writeError(res, tooLarge);
+      return;
+    }
+    const body = parseBody(req, buffer);
+    if (body instanceof RxllmError) {
+      record.error = body.code;
+      writeError(res, body);
+      return;
+    }
+    record.model = typeof body['model'] === 'string' ? body['model'] : undefined;
+    record.stream = body['stream'] === true;
+    runCall(ctx, res, body, record, active);
+  });
+}
+
+function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, unknown>, record: RequestRecord, active: ActiveRequest): void {
+  const stream = record.stream === true;
+  const timeoutMs = effectiveTimeoutMs(body, ctx.router.settings.timeoutMs);
+  const subscription = new Subscription();
+  let info: CallInfo | undefined;
+
+  const fail = (error: RxllmError): void => {
+    record.error = error.code;
+    record.attempts = error.attempts.length;
+    record.retries = error.numRetries ?? 0;
+    record.fallbacks = error.attemptedFallbacks ?? 0;
+    record.deployment ??= error.attempts[error.attempts.length - 1]?.deployment;
+    if (res.writableEnded || res.destroyed) return;
+    if (!res.headersSent) {
+      writeError(res, error, errorHeaders(error, timeoutMs));
+      return;
+    }
+    // Committed: the status line is out, so the error travels as an event, and no [DONE] follows.
+    res.end(`data: ${JSON.stringify(error.toJSON())}\n\n`);
+  };
+
+  const onCommit = (committed: CallInfo): void => {
+    info = committed;
+    record.deployment = committed.deployment;
+    record.retries = committed.attemptedRetries;
+    record.fallbacks = committed.attemptedFallbacks;
+    const attempts = (committed as { attempts?: unknown }).attempts;
+    if (typeof attempts === 'number') record.attempts = attempts;
+    if (stream) res.writeHead(200, { ...sseHeaders, ...callHeaders(committed) });
+  };
+
+  active.abort = (error) => {
+    subscription.unsubscribe();
+    fail(error);
+  };
+  // Registered before subscribing: the client may leave at any point, even during a sync answer.
+  res.once('close', () => subscription.unsubscribe());
+
+  const call$ = ctx.router.completion$(body as RouterRequest, { onCommit });
+  subscription.add(
+    call$.subscribe({
+      next: stream
+        ? (chunk: ChatCompletion | ChatCompletionChunk) => {
+            res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+          }
+        : (completion: ChatCompletion | ChatCompletionChunk) => {
+            const json = JSON.stringify(completion);
+            const headers = info === undefined ? {} : callHeaders(info);
+            res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+            res.end(json);
+          },
+      error: (error: unknown) => fail(toRxllmError(error)),
+      complete: () => {
+        if (res.writableEnded || res.destroyed) return;
+        if (!stream) {
+          fail(new InternalServerError('the call completed without an answer', { code: 'empty_response' }));
+          return;
+        }
+        if (!res.headersSent) res.writeHead(200, sseHeaders);
+        res.end(done);
+      },
+    }),
+  );
+}

@@ -1,0 +1,93 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { AuthenticationError, BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
+import { handleChatCompletion } from './handle-chat-completion.js';
+import type { ActiveRequest, ProxyContext } from './proxy-context.js';
+import { formatRequestLog, type RequestRecord } from './request-log.js';
+import { writeError } from './write-error.js';
+
+function writeJson(res: ServerResponse, status: number, json: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+function methodNotAllowed(res: ServerResponse, record: RequestRecord, allow: string): void {
+  const error = new BadRequestError(`${record.method} is not allowed on ${record.path} (use ${allow})`, {
+    status: 405,
+    code: 'method_not_allowed',
+  });
+  record.error = error.code;
+  writeError(res, error, { allow });
+}
+
+const alive = JSON.stringify("I'm alive!");
+
+function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, record: RequestRecord, active: ActiveRequest): void {
+  const { method, path } = record;
+  // The health probes answer without a key, as LiteLLM's do, so orchestrators can call them.
+  if (path === '/health/liveliness' || path === '/health/liveness') {
+    if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
+    return writeJson(res, 200, alive);
+  }
+  if (path === '/health/readiness') {
+    if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
+    if (ctx.draining) return writeJson(res, 503, JSON.stringify({ status: 'draining' }));
+    return writeJson(res, 200, JSON.stringify({ status: 'healthy', model_groups: ctx.router.modelGroups.length }));
+  }
+  if (ctx.draining) {
+    const error = new ServiceUnavailableError('rxllm is shutting down and takes no new calls', { code: 'shutting_down' });
+    record.error = error.code;
+    return writeError(res, error, { connection: 'close' });
+  }
+  if (ctx.checkKey !== undefined && !ctx.checkKey(req.headers.authorization)) {
+    const missing = req.headers.authorization === undefined;
+    const error = new AuthenticationError(
+      missing ? 'missing API key: send the header "Authorization: Bearer <key>"' : 'invalid API key',
+      { code: missing ? 'missing_api_key' : 'invalid_api_key' },
+    );
+    record.error = error.code;
+    return writeError(res, error, { 'www-authenticate': 'Bearer' });
+  }
+  switch (path) {
+    case '/v1/chat/completions':
+    case '/chat/completions':
+      if (method !== 'POST') return methodNotAllowed(res, record, 'POST');
+      return handleChatCompletion(ctx, req, res, record, active);
+    case '/v1/models':
+    case '/models':
+      if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
+      return writeJson(res, 200, ctx.modelsBody);
+  }
+  const error = new NotFoundError(`no route ${method} ${path}`, { code: 'not_found' });
+  record.error = error.code;
+  writeError(res, error);
+}
+
+/**
+ * The proxy's request listener: health probes, then (when a `master_key` is set) the Bearer check,
+ * then the routes. Every request is tracked until its response closes, for the graceful drain, and
+ * logged then as one logfmt line.
+ */
+export function handleRequest(ctx: ProxyContext, onClosed: () => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const startedAt = performance.now();
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const record: RequestRecord = { method: req.method ?? 'GET', path: query === -1 ? url : url.slice(0, query) };
+    const active: ActiveRequest = { abort: (error) => writeError(res, error) };
+    ctx.active.add(active);
+    res.once('close', () => {
+      ctx.active.delete(active);
+      const clientClosed = !res.writableFinished;
+      ctx.log(
+        formatRequestLog(record, {
+          status: res.headersSent ? res.statusCode : 499,
+          durationMs: performance.now() - startedAt,
+          clientClosed,
+        }),
+      );
+      onClosed();
+    });
+    route(ctx, req, res, record, active);
+  };
+}

@@ -1,0 +1,28 @@
+/** A value a log line can hold; `undefined` leaves the key out. */
+export type LogValue = string | number | boolean | undefined;
+
+// Quoted only when it must be, so that most lines read as plain `key=value` words.
+const plain = /^[^\s"=\\]+$/;
+
+function formatValue(value: string | number | boolean): string {
+  const text = String(value);
+  return plain.test(text) ? text : JSON.stringify(text);
+}
+
+/**
+ * One logfmt line (`key=value key2="two words"`): readable, and parseable by logfmt tools (Loki,
+ * Grafana, `hl`, humanlog). Keys are written in the order given; `undefined` values are left out.
+ *
+ * @example
+ * logfmt({ level: 'info', msg: 'listening', url: 'http://127.0.0.1:4000' })
+ * // 'level=info msg=listening url=http://127.0.0.1:4000'
+ */
+export function logfmt(fields: Readonly<Record<string, LogValue>>): string {
+  let line = '';
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    line += `${line === '' ? '' : ' '}${key}=${formatValue(value)}`;
+  }
+  return line;
+}

@@ -1,0 +1,57 @@
+import { logfmt } from './logfmt.js';
+
+/** What one request did, filled in as it goes; logged once when its response closes. */
+export interface RequestRecord {
+  readonly method: string;
+  /** The path without its query string (a query may hold anything; it is not logged). */
+  readonly path: string;
+  /** The requested model group. */
+  model?: string | undefined;
+  /** The deployment that answered (or failed last). */
+  deployment?: string | undefined;
+  stream?: boolean | undefined;
+  /** Upstream attempts started, when known. */
+  attempts?: number | undefined;
+  retries?: number | undefined;
+  fallbacks?: number | undefined;
+  /** The error's code (`first_chunk_timeout`, `model_not_found`, ...). */
+  error?: string | undefined;
+}
+
+/** What happened to the response. */
+export interface ResponseOutcome {
+  /** The status sent; 499 when the client left before any was sent (nginx's convention). */
+  readonly status: number;
+  readonly durationMs: number;
+  /** The client closed the connection before the response was complete. */
+  readonly clientClosed: boolean;
+}
+
+/**
+ * One request as one logfmt line: method, path, model, deployment, status, duration, attempts,
+ * retries, fallbacks and error code. Never headers or bodies, so no key or prompt reaches the log.
+ *
+ * @example
+ * // time=2026-01-01T00:00:00.000Z level=info msg=request method=POST path=/v1/chat/completions model=gpt-4o
+ * //   deployment=gpt-4o/0 status=200 duration_ms=812.4 attempts=2 retries=1 fallbacks=0 stream=true
+ */
+export function formatRequestLog(record: RequestRecord, outcome: ResponseOutcome): string {
+  const { status } = outcome;
+  return logfmt({
+    time: new Date().toISOString(),
+    level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
+    msg: 'request',
+    method: record.method,
+    path: record.path,
+    model: record.model,
+    deployment: record.deployment,
+    status,
+    duration_ms: Math.round(outcome.durationMs * 10) / 10,
+    attempts: record.attempts,
+    retries: record.retries,
+    fallbacks: record.fallbacks,
+    stream: record.stream,
+    error: record.error,
+    client_closed: outcome.clientClosed ? true : undefined,
+  });
+}
