@@ -60,6 +60,10 @@ export type { DeploymentMessage } from './deployments/deployment-message.js';
 export type { DeploymentStore, DeploymentTransition } from './deployments/deployment-store.js';
 export type { RoutingStrategy, RoutingContext } from './routing/routing-strategy.js';
 export { simpleShuffle } from './routing/simple-shuffle.js';
+export { leastBusy } from './routing/least-busy.js';
+export { latencyBasedRouting } from './routing/latency-based-routing.js';
+export { usageBasedRoutingV2 } from './routing/usage-based-routing-v2.js';
+export { costBasedRouting } from './routing/cost-based-routing.js';
 
 // Protocol
 export { isContentChunk } from './protocol/is-content-chunk.js';
@@ -83,3 +87,5 @@ export type {
 
 // Providers
 export type { Provider, ProviderRequest } from './providers/provider.js';
+export { createOpenAICompatibleProvider } from './providers/openai-compatible.js';
+export type { OpenAICompatibleProviderOptions } from './providers/openai-compatible.js';
