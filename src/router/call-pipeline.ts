@@ -37,7 +37,19 @@ function withFallbacks$(core: RouterCore, call: CallState, group: string): Obser
   });
 }
 
-function checkGroups(core: RouterCore, call: CallState): void {
+/** The request's fallback targets, each with the `param` that names it (`fallbacks[1]`, `fallbacks[0].gpt-4o[2]`). */
+function fallbackParams(fallbacks: RouterRequest['fallbacks']): [param: string, group: string][] {
+  return (fallbacks ?? []).flatMap((item, index): [string, string][] =>
+    typeof item === 'string'
+      ? [[`fallbacks[${index}]`, item]]
+      : Object.entries(item).flatMap(([from, targets]) =>
+          targets.map((target, position): [string, string] => [`fallbacks[${index}].${from}[${position}]`, target]),
+        ),
+  );
+}
+
+/** 404 for an unknown model group; 400 naming the item for a per-request fallback to one (`request` is already valid). */
+function checkGroups(core: RouterCore, call: CallState, request: RouterRequest): void {
   const groups = core.settings.groups;
   const group = call.request.group;
   if (!groups.has(group)) {
@@ -46,13 +58,11 @@ function checkGroups(core: RouterCore, call: CallState): void {
       param: 'model',
     });
   }
-  call.request.fallbacks?.forEach((entry, index) => {
-    for (const target of Object.values(entry).flat()) {
-      if (!groups.has(target)) {
-        throw new BadRequestError(`fallbacks[${index}]: unknown model group "${target}"`, { code: 'invalid_request', param: `fallbacks[${index}]` });
-      }
+  for (const [param, target] of fallbackParams(request.fallbacks)) {
+    if (!groups.has(target)) {
+      throw new BadRequestError(`${param}: unknown model group "${target}"`, { code: 'invalid_request', param });
     }
-  });
+  }
 }
 
 /**
@@ -76,7 +86,7 @@ export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info
       timeoutMs,
       scheduler.now() + timeoutMs,
     );
-    checkGroups(core, call);
+    checkGroups(core, call, request);
     let committed = false;
     return withFallbacks$(core, call, parsed.group).pipe(
       deadline(timeoutMs, { scheduler, with: () => call.deadlineError(scheduler.now()) }),
