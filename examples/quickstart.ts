@@ -32,6 +32,8 @@ function describe(event: RouterEvent): string {
       return `attempt on ${event.deployment} failed: ${event.status} ${event.code} after ${event.latencyMs} ms`;
     case 'attemptSucceeded':
       return `attempt on ${event.deployment} succeeded (first chunk after ${event.ttftMs} ms)`;
+    case 'attemptCancelled':
+      return `attempt on ${event.deployment} cancelled by the caller`;
     case 'retry':
       return `retry #${event.retry} in ${event.group} after ${Math.round(event.delayMs)} ms`;
     case 'fallback':

@@ -42,7 +42,9 @@ describe('cooldown duration: request cooldown_time > deployment > Retry-After > 
     { source: 'request 0 (disabled)', request: 0, deployment: 2, retryAfter: 3, router: 4, until: undefined },
     { source: 'deployment 0 (disabled)', request: undefined, deployment: 0, retryAfter: 3, router: 4, until: undefined },
     { source: 'router 0 (disabled)', request: undefined, deployment: undefined, retryAfter: undefined, router: 0, until: undefined },
-    { source: 'Retry-After over router 0', request: undefined, deployment: undefined, retryAfter: 3, router: 0, until: 3_000 },
+    // A router-wide 0 means "never cool": a provider's Retry-After does not turn cooldowns back on.
+    { source: 'router 0 over Retry-After', request: undefined, deployment: undefined, retryAfter: 3, router: 0, until: undefined },
+    { source: 'deployment over router 0', request: undefined, deployment: 2, retryAfter: 3, router: 0, until: 2_000 },
     { source: 'request over deployment 0', request: 2, deployment: 0, retryAfter: undefined, router: undefined, until: 2_000 },
   ])('uses $source', ({ request: requestTime, deployment: deploymentTime, retryAfter, router, until }) => {
     const [state] = afterFailures(

@@ -183,7 +183,7 @@ describe('Router onCommit', () => {
         completions,
       );
     });
-    expect(commits).toEqual([{ deployment: 'b1', group: 'b', attemptedRetries: 1, attemptedFallbacks: 1, timeoutMs: 600_000 }]);
+    expect(commits).toEqual([{ deployment: 'b1', group: 'b', attemptedRetries: 1, attemptedFallbacks: 1, attempts: 5, timeoutMs: 600_000 }]);
   });
 
   it('is not told anything when the call fails', () => {

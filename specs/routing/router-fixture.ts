@@ -92,6 +92,8 @@ export function describeEvent(event: RouterEvent): string {
       return `${event.type} ${event.deployment}`;
     case 'attemptFailed':
       return `${event.type} ${event.deployment} ${event.status}`;
+    case 'attemptCancelled':
+      return `${event.type} ${event.deployment}`;
     case 'retry':
       return `${event.type} ${event.group} #${event.retry}`;
     case 'fallback':

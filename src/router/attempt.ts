@@ -28,14 +28,15 @@ function providerCall$(core: RouterCore, call: CallState, deployment: Deployment
   return core.provider.call(providerRequest);
 }
 
-/** DESIGN §6: request `cooldown_time` > deployment > the error's `Retry-After` > router (5 s). */
+/**
+ * DESIGN §6: request `cooldown_time` > deployment > the error's `Retry-After` > router (5 s); 0 disables.
+ * A router-wide `cooldown_time: 0` means "never cool" and is not overridden by a provider's Retry-After.
+ */
 function cooldownMs(core: RouterCore, call: CallState, deployment: Deployment, retryAfter: number | undefined): number {
-  return (
-    call.request.cooldownTimeMs ??
-    deployment.cooldownTimeMs ??
-    (retryAfter !== undefined && retryAfter > 0 ? retryAfter * 1000 : undefined) ??
-    core.settings.cooldownTimeMs
-  );
+  const explicit = call.request.cooldownTimeMs ?? deployment.cooldownTimeMs;
+  if (explicit !== undefined) return explicit;
+  if (core.settings.cooldownTimeMs === 0) return 0;
+  return retryAfter !== undefined && retryAfter > 0 ? retryAfter * 1000 : core.settings.cooldownTimeMs;
 }
 
 function usageOf(value: CallOutput): Usage | undefined {
@@ -152,6 +153,14 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
             cooldownMs: cooldownMs(core, call, deployment, undefined),
           });
         } else {
+          emit(core, () => ({
+            type: 'attemptCancelled',
+            call: call.id,
+            group: deployment.group,
+            deployment: deployment.id,
+            at,
+            latencyMs: at - startedAt,
+          }));
           store.send(deployment.id, { type: 'attemptCancelled' });
         }
       };

@@ -101,6 +101,7 @@ export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info
           group: answered.group,
           attemptedRetries: call.retriesInGroup,
           attemptedFallbacks: call.hops,
+          attempts: call.records.length + 1,
           timeoutMs,
         });
       }),

@@ -23,6 +23,15 @@ export type RouterEvent =
       readonly status: number;
       readonly code: string;
     }
+  /** The caller unsubscribed while the attempt was in flight: it was aborted, with no verdict on the deployment. */
+  | {
+      readonly type: 'attemptCancelled';
+      readonly call: number;
+      readonly group: string;
+      readonly deployment: string;
+      readonly at: number;
+      readonly latencyMs: number;
+    }
   | { readonly type: 'retry'; readonly call: number; readonly group: string; readonly retry: number; readonly delayMs: number; readonly at: number }
   | { readonly type: 'fallback'; readonly call: number; readonly from: string; readonly to: string; readonly at: number }
   | {
@@ -45,6 +54,8 @@ export interface CallInfo {
   readonly attemptedRetries: number;
   /** Fallback groups tried. */
   readonly attemptedFallbacks: number;
+  /** Upstream attempts started by the call so far, the answering one included. */
+  readonly attempts: number;
   /** The call's deadline (ms). */
   readonly timeoutMs: number;
 }
