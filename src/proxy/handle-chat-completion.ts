@@ -105,8 +105,7 @@ function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, un
     record.deployment = committed.deployment;
     record.retries = committed.attemptedRetries;
     record.fallbacks = committed.attemptedFallbacks;
-    const attempts = (committed as { attempts?: unknown }).attempts;
-    if (typeof attempts === 'number') record.attempts = attempts;
+    record.attempts = committed.attempts;
     if (stream) res.writeHead(200, { ...sseHeaders, ...callHeaders(committed) });
   };
 
