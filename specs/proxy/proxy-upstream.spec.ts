@@ -87,6 +87,13 @@ describe('the proxy in front of an OpenAI-compatible upstream', () => {
     expect(response.headers.get('x-litellm-attempted-fallbacks')).toBe('1');
     expect(sseData(await response.text()).at(-1)).toBe('[DONE]');
     expect((await upstream.waitForClose(0)).closedByClient).toBe(true);
+    await waitUntil(() => proxy.lines.length === 1, 5_000, 'the request log line');
+    expect(parseLogfmt(proxy.lines[0] as string)).toMatchObject({
+      status: '200',
+      deployment: 'gpt-backup-1',
+      attempts: String(upstream.requests.length),
+      fallbacks: '1',
+    });
   });
 
   it('aborts the upstream request when the client disconnects mid-stream', async () => {
