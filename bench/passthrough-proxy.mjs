@@ -1,0 +1,47 @@
+// The floor for any Node proxy: node:http in, undici out, no logic. It reads the request body, sends
+// it to the upstream with a keep-alive undici Agent, and pipes the status, content-type and body back
+// (SSE included, chunk by chunk). A client that leaves aborts the upstream request.
+//
+// Started with `fork()`/IPC by the benchmark: `UPSTREAM=http://127.0.0.1:PORT node bench/passthrough-proxy.mjs`;
+// it sends `{ port }` once listening.
+import { createServer } from 'node:http';
+import { Agent, request } from 'undici';
+
+const upstream = `${process.env.UPSTREAM}/v1/chat/completions`;
+const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+
+const server = createServer((req, res) => {
+  const parts = [];
+  req.on('data', (part) => parts.push(part));
+  req.on('end', () => {
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    request(upstream, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: req.headers.accept ?? '*/*' },
+      body: Buffer.concat(parts),
+      dispatcher: agent,
+      signal: controller.signal,
+    }).then(
+      ({ statusCode, headers, body }) => {
+        body.on('error', () => {});
+        res.writeHead(statusCode, { 'content-type': headers['content-type'] ?? 'application/json' });
+        body.on('data', (bytes) => res.write(bytes));
+        body.on('end', () => res.end());
+      },
+      () => {
+        if (!res.headersSent) res.writeHead(502);
+        res.end();
+      },
+    );
+  });
+});
+
+server.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
+  const { port } = server.address();
+  if (process.send) process.send({ port });
+  else console.log(`pass-through proxy on http://127.0.0.1:${port} -> ${upstream}`);
+});
+process.on('disconnect', () => process.exit(0));
