@@ -10,7 +10,10 @@ const maxLatencySamples = 20;
 /** Adds one call (and maybe one failure) to the bucket of `now`'s second; drops buckets older than a minute. */
 function recordCall(health: readonly HealthBucket[], now: number, failure: FailureKind | undefined): HealthBucket[] {
   const second = now - (now % 1000);
-  const kept = health.filter((bucket) => bucket.at > now - healthWindowMs);
+  // Buckets are oldest first: skip the expired ones, then one copy (no filter callback per bucket).
+  let first = 0;
+  while (first < health.length && (health[first] as HealthBucket).at <= now - healthWindowMs) first += 1;
+  const kept = health.slice(first);
   const last = kept[kept.length - 1];
   const current: HealthBucket = last !== undefined && last.at === second ? last : { at: second, calls: 0, failures: 0, failuresByKind: {} };
   const next: HealthBucket = {
@@ -31,6 +34,33 @@ function addLatency(latencies: readonly LatencySample[], sample: LatencySample):
   return out;
 }
 
+/** What the frequent messages change; the cooldown fields change only on the rare cooldown paths. */
+interface Changes {
+  readonly inFlight: number;
+  readonly health?: readonly HealthBucket[];
+  readonly latencies?: readonly LatencySample[];
+  readonly usage?: DeploymentState['usage'];
+  readonly totals?: DeploymentState['totals'];
+}
+
+/**
+ * `state` with `changes`, built as one object literal of a fixed shape: every attempt sends two
+ * messages, and object spread (`{ ...state, ... }`) costs about ten times as much per copy.
+ */
+function evolve(state: DeploymentState, changes: Changes): DeploymentState {
+  return {
+    id: state.id,
+    group: state.group,
+    inFlight: changes.inFlight,
+    cooldownUntil: state.cooldownUntil,
+    cooldownReason: state.cooldownReason,
+    health: changes.health ?? state.health,
+    latencies: changes.latencies ?? state.latencies,
+    usage: changes.usage ?? state.usage,
+    totals: changes.totals ?? state.totals,
+  };
+}
+
 /**
  * The deployment actor's reducer: a pure `(state, message, now) => state` for one deployment's rules.
  * Every change to a deployment's state goes through it.
@@ -40,19 +70,19 @@ export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer
     switch (message.type) {
       case 'attemptStarted': {
         const usage = usageThisMinute(state, now);
-        return {
-          ...state,
+        const { totals } = state;
+        return evolve(state, {
           inFlight: state.inFlight + 1,
-          usage: { ...usage, requests: usage.requests + 1 },
-          totals: { ...state.totals, started: state.totals.started + 1 },
-        };
+          usage: { minute: usage.minute, requests: usage.requests + 1, tokens: usage.tokens },
+          totals: { started: totals.started + 1, succeeded: totals.succeeded, failed: totals.failed },
+        });
       }
       case 'firstChunk':
         return state;
       case 'attemptSucceeded': {
         const usage = usageThisMinute(state, now);
-        return {
-          ...state,
+        const { totals } = state;
+        return evolve(state, {
           inFlight: Math.max(0, state.inFlight - 1),
           health: recordCall(state.health, now, undefined),
           latencies: addLatency(state.latencies, {
@@ -62,22 +92,22 @@ export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer
             msPerToken: message.latencyMs / Math.max(1, message.outputTokens),
             timedOut: false,
           }),
-          usage: { ...usage, tokens: usage.tokens + message.tokens },
-          totals: { ...state.totals, succeeded: state.totals.succeeded + 1 },
-        };
+          usage: { minute: usage.minute, requests: usage.requests, tokens: usage.tokens + message.tokens },
+          totals: { started: totals.started, succeeded: totals.succeeded + 1, failed: totals.failed },
+        });
       }
       case 'attemptFailed': {
         const { kind, code } = message.error;
         const inFlight = Math.max(0, state.inFlight - 1);
-        const totals = { ...state.totals, failed: state.totals.failed + 1 };
-        if (clientFault.has(kind)) return { ...state, inFlight, totals };
+        const totals = { started: state.totals.started, succeeded: state.totals.succeeded, failed: state.totals.failed + 1 };
+        if (clientFault.has(kind)) return evolve(state, { inFlight, totals });
         const health = recordCall(state.health, now, kind);
         // A timed-out attempt is remembered as slow as its timeout, so latency routing moves away from it.
         const latencies =
           kind === 'timeout'
             ? addLatency(state.latencies, { at: now, latencyMs: message.latencyMs, ttftMs: undefined, msPerToken: message.latencyMs, timedOut: true })
             : state.latencies;
-        const next = { ...state, inFlight, health, latencies, totals };
+        const next = evolve(state, { inFlight, health, latencies, totals });
         if (message.cooldownMs <= 0 || !shouldCool(kind, health, rules)) return next;
         const until = now + message.cooldownMs;
         // Cooled again while cooling: the later end wins, never the earlier.
@@ -85,7 +115,7 @@ export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer
         return { ...next, cooldownUntil: until, cooldownReason: code };
       }
       case 'attemptCancelled':
-        return { ...state, inFlight: Math.max(0, state.inFlight - 1) };
+        return evolve(state, { inFlight: Math.max(0, state.inFlight - 1) });
       case 'cooldownExpired':
         if (state.cooldownUntil === undefined || state.cooldownUntil > now) return state;
         return { ...state, cooldownUntil: undefined, cooldownReason: undefined };
