@@ -186,6 +186,20 @@ describe('Router onCommit', () => {
     expect(commits).toEqual([{ deployment: 'b1', group: 'b', attemptedRetries: 1, attemptedFallbacks: 1, attempts: 5, timeoutMs: 600_000 }]);
   });
 
+  it('is told at completion when the answer is empty (a stream of nothing but [DONE])', () => {
+    const testScheduler = createTestScheduler();
+    const commits: CallInfo[] = [];
+    testScheduler.run(({ cold, expectObservable }) => {
+      const { provider } = scriptedProvider({ d1: [cold<Output>('--|')] });
+      const router = new Router({ model_list: [deployment('g', 'd1')] }, { random: first, provider });
+
+      expectObservable(
+        router.completion$({ model: 'g', messages, stream: true }, { onCommit: (info) => commits.push(info) }),
+      ).toBe('--|');
+    });
+    expect(commits).toEqual([{ deployment: 'd1', group: 'g', attemptedRetries: 0, attemptedFallbacks: 0, attempts: 1, timeoutMs: 600_000 }]);
+  });
+
   it('is not told anything when the call fails', () => {
     const testScheduler = createTestScheduler();
     const commits: CallInfo[] = [];

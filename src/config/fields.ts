@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxDurationSeconds } from './limits.js';
 import { describeValue } from './zod-issues.js';
 
 // Field schemas shared by the Router config, deployments and requests. Numbers also accept numeric
@@ -21,14 +22,22 @@ export function expectedObject(what: string) {
     issue.code === 'invalid_type' ? `expected ${what}, got ${describeValue(issue.input)}` : undefined;
 }
 
-/** A duration in seconds, > 0. */
+const tooLong = expected(`at most ${maxDurationSeconds} seconds (24.8 days, the longest timer Node can set)`);
+
+/** A duration in seconds, > 0 (and no longer than a timer can wait). */
 export const positiveSeconds = numeric(
-  z.number({ error: expected('a positive number of seconds') }).positive({ error: expected('a positive number of seconds') }),
+  z
+    .number({ error: expected('a positive number of seconds') })
+    .positive({ error: expected('a positive number of seconds') })
+    .max(maxDurationSeconds, { error: tooLong }),
 );
 
-/** A duration in seconds, ≥ 0 (0 disables). */
+/** A duration in seconds, ≥ 0 (0 disables; no longer than a timer can wait). */
 export const nonNegativeSeconds = numeric(
-  z.number({ error: expected('a number of seconds ≥ 0') }).nonnegative({ error: expected('a number of seconds ≥ 0') }),
+  z
+    .number({ error: expected('a number of seconds ≥ 0') })
+    .nonnegative({ error: expected('a number of seconds ≥ 0') })
+    .max(maxDurationSeconds, { error: tooLong }),
 );
 
 /** A whole number ≥ 0 (retries, fails, hops). */

@@ -108,6 +108,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         },
         complete: () => {
           const at = scheduler.now();
+          call.committedTo ??= deployment;
           if (call.closeAttempt(attempt)) {
             const outputTokens = usage?.completion_tokens ?? (call.request.stream ? chunks : 0);
             store.send(deployment.id, {

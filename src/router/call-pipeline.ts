@@ -88,23 +88,26 @@ export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info
     );
     checkGroups(core, call, request);
     let committed = false;
+    // Told once: before the first value, or at completion when the answer was empty (a stream of
+    // nothing but `[DONE]`), so that a caller writing headers always learns who answered.
+    const commit = (): void => {
+      if (committed) return;
+      committed = true;
+      const answered = call.committedTo;
+      if (onCommit === undefined || answered === undefined) return;
+      onCommit({
+        deployment: answered.id,
+        group: answered.group,
+        attemptedRetries: call.retriesInGroup,
+        attemptedFallbacks: call.hops,
+        attempts: call.records.length + 1,
+        timeoutMs,
+      });
+    };
     return withFallbacks$(core, call, parsed.group).pipe(
       deadline(timeoutMs, { scheduler, with: () => call.deadlineError(scheduler.now()) }),
       catchError((error: unknown) => throwError(() => call.finalError(toRxllmError(error)))),
-      tap(() => {
-        if (committed) return;
-        committed = true;
-        const answered = call.committedTo;
-        if (onCommit === undefined || answered === undefined) return;
-        onCommit({
-          deployment: answered.id,
-          group: answered.group,
-          attemptedRetries: call.retriesInGroup,
-          attemptedFallbacks: call.hops,
-          attempts: call.records.length + 1,
-          timeoutMs,
-        });
-      }),
+      tap({ next: commit, complete: commit }),
     );
   }).pipe(catchError((error: unknown) => throwError(() => toRxllmError(error))));
 }
