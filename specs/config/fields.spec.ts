@@ -22,6 +22,7 @@ describe('config fields', () => {
     ['positiveSeconds', positiveSeconds, 0.5, 0.5],
     ['positiveSeconds', positiveSeconds, '12', 12],
     ['positiveSeconds', positiveSeconds, ' 1.5 ', 1.5],
+    ['positiveSeconds', positiveSeconds, 2_147_483, 2_147_483],
     ['nonNegativeSeconds', nonNegativeSeconds, 0, 0],
     ['nonNegativeSeconds', nonNegativeSeconds, '0', 0],
     ['count', count, 0, 0],
@@ -45,6 +46,9 @@ describe('config fields', () => {
     ['positiveSeconds', positiveSeconds, null, 'expected a positive number of seconds, got null'],
     ['positiveSeconds', positiveSeconds, Number.POSITIVE_INFINITY, 'expected a positive number of seconds, got number Infinity'],
     ['positiveSeconds', positiveSeconds, 'Infinity', 'expected a positive number of seconds, got string "Infinity"'],
+    // Longer than a Node timer can wait: it would fire after 1 ms instead.
+    ['positiveSeconds', positiveSeconds, 2_147_484, 'expected at most 2147483 seconds (24.8 days, the longest timer Node can set), got number 2147484'],
+    ['nonNegativeSeconds', nonNegativeSeconds, 99_999_999, 'expected at most 2147483 seconds (24.8 days, the longest timer Node can set), got number 99999999'],
     ['nonNegativeSeconds', nonNegativeSeconds, -0.5, 'expected a number of seconds ≥ 0, got number -0.5'],
     ['count', count, 1.5, 'expected a whole number ≥ 0, got number 1.5'],
     ['count', count, -1, 'expected a whole number ≥ 0, got number -1'],

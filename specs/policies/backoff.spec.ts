@@ -42,6 +42,7 @@ describe('exponentialBackoff', () => {
     { initialDelay: -1 },
     { maxDelay: Number.NaN },
     { factor: 0 },
+    { factor: 0.5 },
     { jitter: -0.1 },
     { jitter: 1.5 },
   ])('throws a TypeError when it is created with %o', (options) => {

@@ -2,16 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { assertCount, assertNonNegative, assertPositiveMs } from '../../src/policies/validate.js';
 
 describe('assertPositiveMs', () => {
-  it.each([1, 0.5, 600_000])('accepts %s', (value) => {
+  it.each([1, 0.5, 600_000, 2 ** 31 - 1])('accepts %s', (value) => {
     expect(() => assertPositiveMs('op', 'ms', value)).not.toThrow();
   });
 
-  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, '10', null, undefined])('throws a TypeError for %s', (value) => {
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, '10', null, undefined, 2 ** 31])('throws a TypeError for %s', (value) => {
     expect(() => assertPositiveMs('op', 'ms', value)).toThrow(TypeError);
   });
 
   it('names the operator, the option and the value in its message', () => {
     expect(() => assertPositiveMs('idleTimeout', 'ms', -5)).toThrow('idleTimeout: ms must be a finite number of milliseconds > 0, got -5');
+  });
+
+  it('rejects a delay longer than a Node timer can wait (it would fire after 1 ms)', () => {
+    expect(() => assertPositiveMs('deadline', 'ms', 99_999_999_000)).toThrow(
+      'deadline: ms must be at most 2147483647 ms (the longest timer Node can set), got 99999999000',
+    );
   });
 });
 

@@ -29,7 +29,9 @@ export function exponentialBackoff(options: BackoffOptions = {}): (retry: number
   const jitter = options.jitter ?? 0.25;
   assertPositiveMs('exponentialBackoff', 'initialDelay', initialDelay);
   assertPositiveMs('exponentialBackoff', 'maxDelay', maxDelay);
-  assertPositiveMs('exponentialBackoff', 'factor', factor);
+  if (typeof factor !== 'number' || !Number.isFinite(factor) || factor < 1) {
+    throw new TypeError(`exponentialBackoff: factor must be a finite number ≥ 1, got ${String(factor)}`);
+  }
   assertNonNegative('exponentialBackoff', 'jitter', jitter);
   if (jitter > 1) throw new TypeError(`exponentialBackoff: jitter must be at most 1, got ${jitter}`);
   return (retry, random) => {

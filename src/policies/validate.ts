@@ -1,3 +1,5 @@
+import { maxTimerMs } from '../config/limits.js';
+
 // Operators validate their options when they are created, as RxJS's `timeout` does, so a bad
 // setting fails where it is written instead of on the first subscription.
 
@@ -5,6 +7,10 @@
 export function assertPositiveMs(operator: string, option: string, value: unknown): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new TypeError(`${operator}: ${option} must be a finite number of milliseconds > 0, got ${String(value)}`);
+  }
+  // A longer timer would fire after 1 ms (Node stores delays in 32 bits): fail where it is written.
+  if (value > maxTimerMs) {
+    throw new TypeError(`${operator}: ${option} must be at most ${maxTimerMs} ms (the longest timer Node can set), got ${value}`);
   }
 }
 

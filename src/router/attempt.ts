@@ -1,4 +1,5 @@
 import { defer, Observable } from 'rxjs';
+import { maxTimerMs } from '../config/limits.js';
 import type { Deployment } from '../config/router-settings.js';
 import { failureKind } from '../deployments/failure-kind.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
@@ -36,7 +37,8 @@ function cooldownMs(core: RouterCore, call: CallState, deployment: Deployment, r
   const explicit = call.request.cooldownTimeMs ?? deployment.cooldownTimeMs;
   if (explicit !== undefined) return explicit;
   if (core.settings.cooldownTimeMs === 0) return 0;
-  return retryAfter !== undefined && retryAfter > 0 ? retryAfter * 1000 : core.settings.cooldownTimeMs;
+  // A provider's Retry-After may be far off (an HTTP-date); a timer cannot wait longer than maxTimerMs.
+  return retryAfter !== undefined && retryAfter > 0 ? Math.min(retryAfter * 1000, maxTimerMs) : core.settings.cooldownTimeMs;
 }
 
 function usageOf(value: CallOutput): Usage | undefined {
