@@ -1,6 +1,13 @@
 import { TimeoutError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { APIConnectionError, InternalServerError, RateLimitError, RequestTimeoutError } from '../../src/errors/error-classes.js';
+import {
+  APIConnectionError,
+  AuthenticationError,
+  ContextWindowExceededError,
+  InternalServerError,
+  RateLimitError,
+  RequestTimeoutError,
+} from '../../src/errors/error-classes.js';
 import { RxllmError } from '../../src/errors/rxllm-error.js';
 import { toRxllmError } from '../../src/errors/to-rxllm-error.js';
 
@@ -80,5 +87,48 @@ describe('toRxllmError', () => {
     expect(error).toBeInstanceOf(RxllmError);
     expect(error.message).toBe(`non-error thrown: ${shown}`);
     expect(error.cause).toBe(thrown);
+  });
+
+  describe('errors of other libraries that carry an HTTP status', () => {
+    class ForeignAPIError extends Error {
+      constructor(
+        readonly status: number,
+        message: string,
+        readonly headers?: unknown,
+        readonly code?: string,
+      ) {
+        super(message);
+      }
+    }
+
+    it("keeps a 429's class and its Retry-After from a Headers object (the openai SDK's APIError)", () => {
+      const error = toRxllmError(new ForeignAPIError(429, 'slow down', new Headers({ 'retry-after': '3' })));
+      expect(error).toBeInstanceOf(RateLimitError);
+      expect(error).toMatchObject({ status: 429, retryAfter: 3 });
+    });
+
+    it('reads retry-after-ms from a plain header record', () => {
+      expect(toRxllmError(new ForeignAPIError(503, 'busy', { 'Retry-After-Ms': '1500' }))).toMatchObject({ status: 503, retryAfter: 1.5 });
+    });
+
+    it('keeps the code and picks the class by status', () => {
+      const error = toRxllmError(new ForeignAPIError(400, 'too long', undefined, 'context_length_exceeded'));
+      expect(error).toBeInstanceOf(ContextWindowExceededError);
+      expect(toRxllmError(new ForeignAPIError(401, 'bad key'))).toBeInstanceOf(AuthenticationError);
+    });
+
+    it('ignores a status that is not an HTTP error status', () => {
+      expect(toRxllmError(new ForeignAPIError(200, 'odd'))).toBeInstanceOf(InternalServerError);
+    });
+  });
+
+  it("turns AbortSignal.timeout()'s TimeoutError into a 408 upstream_timeout", () => {
+    const error = toRxllmError(new DOMException('The operation timed out.', 'TimeoutError'));
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect(error.code).toBe('upstream_timeout');
+  });
+
+  it('turns an AbortError into an APIConnectionError', () => {
+    expect(toRxllmError(new DOMException('This operation was aborted', 'AbortError'))).toBeInstanceOf(APIConnectionError);
   });
 });
