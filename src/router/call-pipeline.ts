@@ -1,5 +1,5 @@
 import { catchError, defer, type Observable, tap, throwError } from 'rxjs';
-import { BadRequestError, NotFoundError } from '../errors/error-classes.js';
+import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
 import { deadline } from '../policies/deadline.js';
 import { recoverBeforeFirstValue } from '../policies/recover-before-first-value.js';
@@ -71,6 +71,8 @@ function checkGroups(core: RouterCore, call: CallState, request: RouterRequest):
  */
 export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info: CallInfo) => void): Observable<CallOutput> {
   return defer(() => {
+    // Checked on subscribe: the Observable is cold and may have been made before close().
+    if (core.lifecycle.closed) throw new ServiceUnavailableError('the router is closed', { code: 'router_closed' });
     const parsed = parseRequest(request);
     const { settings, scheduler } = core;
     const timeoutMs = parsed.timeoutMs ?? settings.timeoutMs;

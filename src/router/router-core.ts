@@ -14,6 +14,8 @@ export interface RouterCore {
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
   readonly events: Subject<RouterEvent>;
+  /** Set by `router.close()`: calls subscribed after it fail at once. */
+  readonly lifecycle: { closed: boolean };
 }
 
 /** Publishes an event only when someone listens, so an unobserved router pays nothing for events. */

@@ -81,6 +81,7 @@ export class Router {
   private readonly core: RouterCore;
   private readonly store: DeploymentStore;
   private readonly closeProvider: (() => Promise<void>) | undefined;
+  private closing: Promise<void> | undefined;
 
   /** @throws ConfigError listing every problem of `config`. */
   constructor(config: RouterConfig, options: RouterOptions = {}) {
@@ -116,6 +117,7 @@ export class Router {
       scheduler,
       random: options.random ?? Math.random,
       events,
+      lifecycle: { closed: false },
     };
     this.deployments$ = this.store.all$;
     const group = (id: string) => settings.deployments.find((deployment) => deployment.id === id)?.group ?? '';
@@ -175,9 +177,16 @@ export class Router {
     return toAsyncIterable(this.completion$({ ...request, stream: true }), options.signal);
   }
 
-  /** Stops cooldown timers and closes the HTTP connections this router opened. */
-  async close(): Promise<void> {
-    this.store.close();
-    await this.closeProvider?.();
+  /**
+   * Stops cooldown timers and closes the HTTP connections this router opened (letting requests in
+   * flight finish). Later calls fail at once with 503 `router_closed`. Calling it again is harmless.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.core.lifecycle.closed = true;
+      this.store.close();
+      await this.closeProvider?.();
+    })();
+    return this.closing;
   }
 }
