@@ -1,3 +1,4 @@
+import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { RouterRequest } from '../../src/protocol/chat.js';
 import { Router } from '../../src/router/router.js';
@@ -63,5 +64,32 @@ describe('Router request validation', () => {
       testScheduler.flush();
       expect(scripted.calls).toEqual([]);
     });
+  });
+
+  it('treats null extras as absent, as OpenAI treats null optional fields', async () => {
+    const scripted = scriptedProvider({});
+    const router = new Router(
+      { model_list: [deployment('g', 'd1', { mock_response: 'ok' })], timeout: 7 },
+      { random: first, provider: scripted.provider },
+    );
+    const infos: number[] = [];
+    const outputs = await lastValueFrom(
+      router
+        .completion$(
+          {
+            model: 'g',
+            messages,
+            timeout: null,
+            stream_timeout: null,
+            num_retries: null,
+            fallbacks: null,
+            mock_timeout: null,
+          } as unknown as RouterRequest,
+          { onCommit: (info) => infos.push(info.timeoutMs) },
+        )
+        .pipe(toArray()),
+    );
+    expect(outputs).toHaveLength(1);
+    expect(infos).toEqual([7_000]); // the router's timeout, not a null one
   });
 });

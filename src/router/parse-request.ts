@@ -18,16 +18,17 @@ const requestSchema = z.looseObject({
     )
     .min(1, { error: 'expected at least one message' }),
   stream: z.boolean({ error: 'expected true or false' }).nullable().optional(),
-  timeout: positiveSeconds.optional(),
-  stream_timeout: positiveSeconds.optional(),
-  stream_idle_timeout: positiveSeconds.optional(),
-  num_retries: count.optional(),
-  fallbacks: z.union([z.array(nonEmptyString), fallbackList], { error: 'expected a list of model groups or of { group: [fallbacks] }' }).optional(),
-  disable_fallbacks: flag.optional(),
-  mock_response: z.string({ error: 'expected a string' }).optional(),
-  mock_timeout: flag.optional(),
-  mock_testing_fallbacks: flag.optional(),
-  cooldown_time: nonNegativeSeconds.optional(),
+  // null means absent, as for OpenAI's own optional fields.
+  timeout: positiveSeconds.nullish(),
+  stream_timeout: positiveSeconds.nullish(),
+  stream_idle_timeout: positiveSeconds.nullish(),
+  num_retries: count.nullish(),
+  fallbacks: z.union([z.array(nonEmptyString), fallbackList], { error: 'expected a list of model groups or of { group: [fallbacks] }' }).nullish(),
+  disable_fallbacks: flag.nullish(),
+  mock_response: z.string({ error: 'expected a string' }).nullish(),
+  mock_timeout: flag.nullish(),
+  mock_testing_fallbacks: flag.nullish(),
+  cooldown_time: nonNegativeSeconds.nullish(),
 });
 
 /** The keys rxllm reads from a request and never sends upstream. */
@@ -63,8 +64,8 @@ export interface ParsedRequest {
   readonly cooldownTimeMs: number | undefined;
 }
 
-function optionalMs(seconds: number | undefined): number | undefined {
-  return seconds === undefined ? undefined : secondsToMs(seconds);
+function optionalMs(seconds: number | null | undefined): number | undefined {
+  return seconds === undefined || seconds === null ? undefined : secondsToMs(seconds);
 }
 
 /**
@@ -84,7 +85,7 @@ export function parseRequest(request: RouterRequest): ParsedRequest {
   const value = parsed.data;
   const body: Record<string, unknown> = { ...request };
   for (const key of extraKeys) delete body[key];
-  const fallbacks = value.fallbacks;
+  const fallbacks = value.fallbacks ?? undefined;
   return {
     group: value.model,
     stream: value.stream === true,
@@ -92,7 +93,7 @@ export function parseRequest(request: RouterRequest): ParsedRequest {
     timeoutMs: optionalMs(value.timeout),
     streamTimeoutMs: optionalMs(value.stream_timeout),
     streamIdleTimeoutMs: optionalMs(value.stream_idle_timeout),
-    numRetries: value.num_retries,
+    numRetries: value.num_retries ?? undefined,
     fallbacks:
       fallbacks === undefined
         ? undefined
@@ -100,7 +101,7 @@ export function parseRequest(request: RouterRequest): ParsedRequest {
           ? [{ [value.model]: fallbacks as string[] }]
           : (fallbacks as FallbackEntry[]),
     disableFallbacks: value.disable_fallbacks ?? false,
-    mockResponse: value.mock_response,
+    mockResponse: value.mock_response ?? undefined,
     mockTimeout: value.mock_timeout ?? false,
     mockTestingFallbacks: value.mock_testing_fallbacks ?? false,
     cooldownTimeMs: optionalMs(value.cooldown_time),
