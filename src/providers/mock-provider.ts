@@ -1,12 +1,12 @@
 import { NEVER, Observable, throwError } from 'rxjs';
 import * as errors from '../errors/error-classes.js';
-import type { RxllmError } from '../errors/rxllm-error.js';
+import type { RxllmError, RxllmErrorOptions } from '../errors/rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatMessage, Usage } from '../protocol/chat.js';
 import type { ProviderRequest } from './provider.js';
 
 // `mock_response: "litellm.RateLimitError"` makes the mock fail with that class, as LiteLLM's does,
 // so retries, fallbacks and cooldowns can be exercised without a provider.
-const mockErrors: Record<string, new (message: string) => RxllmError> = {
+const mockErrors: Record<string, new (message: string, options?: RxllmErrorOptions) => RxllmError> = {
   'litellm.BadRequestError': errors.BadRequestError,
   'litellm.ContextWindowExceededError': errors.ContextWindowExceededError,
   'litellm.ContentPolicyViolationError': errors.ContentPolicyViolationError,
@@ -17,6 +17,7 @@ const mockErrors: Record<string, new (message: string) => RxllmError> = {
   'litellm.UnprocessableEntityError': errors.UnprocessableEntityError,
   'litellm.RateLimitError': errors.RateLimitError,
   'litellm.InternalServerError': errors.InternalServerError,
+  'litellm.APIError': errors.InternalServerError,
   'litellm.APIConnectionError': errors.APIConnectionError,
   'litellm.ServiceUnavailableError': errors.ServiceUnavailableError,
 };
@@ -76,9 +77,22 @@ export function mockResponse$(
   mockResponse: string,
   now: () => number,
 ): Observable<ChatCompletion | ChatCompletionChunk> {
-  const ErrorClass = mockErrors[mockResponse.trim()];
+  const name = mockResponse.trim();
+  const ErrorClass = mockErrors[name];
   if (ErrorClass !== undefined) {
-    return throwError(() => new ErrorClass(`mock_response: ${mockResponse.trim()} (deployment ${request.deployment.id})`));
+    // The provider itself timing out, as LiteLLM's Timeout stands for: not one of rxllm's own clocks.
+    const options: RxllmErrorOptions = name === 'litellm.Timeout' ? { code: 'upstream_timeout' } : {};
+    return throwError(() => new ErrorClass(`mock_response: ${name} (deployment ${request.deployment.id})`, options));
+  }
+  if (/^litellm\.[A-Z]\w*$/.test(name)) {
+    // A misspelt error class must not come back as a cheerful 200 with the class name as the answer.
+    return throwError(
+      () =>
+        new errors.BadRequestError(
+          `mock_response: unknown LiteLLM error class "${name}" (known: ${Object.keys(mockErrors).join(', ')})`,
+          { param: 'mock_response', code: 'invalid_request' },
+        ),
+    );
   }
   return new Observable((subscriber) => {
     const created = Math.floor(now() / 1000);
