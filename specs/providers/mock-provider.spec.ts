@@ -21,10 +21,11 @@ const request = (stream: boolean, body: Record<string, unknown> = {}): ProviderR
   stream,
 });
 const now = () => 1_700_000_000_123;
+const all = (source: ReturnType<typeof mockResponse$>) => lastValueFrom(source.pipe(toArray()));
 
 describe('mockResponse$', () => {
   it('answers a non-streaming call with one completion carrying the text, the model and a usage estimate', async () => {
-    const [completion] = (await lastValueFrom(mockResponse$(request(false), 'Hello there', now).pipe(toArray()))) as ChatCompletion[];
+    const [completion] = (await all(mockResponse$(request(false), 'Hello there', now))) as ChatCompletion[];
     expect(completion).toMatchObject({
       object: 'chat.completion',
       created: 1_700_000_000,
@@ -35,7 +36,7 @@ describe('mockResponse$', () => {
   });
 
   it('streams a role chunk, the text word by word (whitespace kept), then a finish chunk', async () => {
-    const chunks = (await lastValueFrom(mockResponse$(request(true), 'Hello  there, world', now).pipe(toArray()))) as ChatCompletionChunk[];
+    const chunks = (await all(mockResponse$(request(true), 'Hello  there, world', now))) as ChatCompletionChunk[];
     expect(chunks.map((chunk) => chunk.choices[0]?.delta)).toEqual([
       { role: 'assistant', content: '' },
       { content: 'Hello  ' },
@@ -48,9 +49,7 @@ describe('mockResponse$', () => {
   });
 
   it('adds a usage chunk when the request asks for stream_options.include_usage', async () => {
-    const chunks = (await lastValueFrom(
-      mockResponse$(request(true, { stream_options: { include_usage: true } }), 'Hi', now).pipe(toArray()),
-    )) as ChatCompletionChunk[];
+    const chunks = (await all(mockResponse$(request(true, { stream_options: { include_usage: true } }), 'Hi', now))) as ChatCompletionChunk[];
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 1 } });
   });
 
@@ -80,7 +79,7 @@ describe('mockResponse$', () => {
   });
 
   it('answers text that merely mentions a class as text', async () => {
-    const [completion] = (await lastValueFrom(mockResponse$(request(false), 'see litellm.RateLimitError docs', now).pipe(toArray()))) as ChatCompletion[];
+    const [completion] = (await all(mockResponse$(request(false), 'see litellm.RateLimitError docs', now))) as ChatCompletion[];
     expect(completion?.choices[0]?.message.content).toBe('see litellm.RateLimitError docs');
   });
 });
