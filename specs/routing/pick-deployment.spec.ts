@@ -1,6 +1,7 @@
 import { map, merge, mergeMap, throwError, timer } from 'rxjs';
 import { RateLimitError } from '../../src/errors/error-classes.js';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { Router } from '../../src/router/router.js';
 import {
   answeredBy,
   chunk,
@@ -36,6 +37,21 @@ describe('pickDeployment: every deployment cooling', () => {
       expectObservable(at(3_000)).toBe('3s       (e|)', { e: upstream429 });
       expectObservable(at(3_001)).toBe('3001ms   (e|)', { e: noDeployments(2.999) });
     });
+  });
+});
+
+describe('pickDeployment: the NoDeploymentsAvailableError message', () => {
+  it('says why every deployment is cooling, so a bad key is not hidden behind a 429', async () => {
+    const router = new Router({
+      model_list: [deployment('g', 'only', { mock_response: 'litellm.AuthenticationError' })],
+    });
+    await expect(router.completion(request('g'))).rejects.toMatchObject({ status: 401 });
+    await expect(router.completion(request('g'))).rejects.toMatchObject({
+      status: 429,
+      code: 'no_deployments_available',
+      message: expect.stringContaining('only after invalid_api_key'),
+    });
+    await router.close();
   });
 });
 

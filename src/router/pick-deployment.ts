@@ -62,8 +62,12 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
   if (healthy.length === 0) {
     if (forRetry) return undefined;
     const soonest = Math.min(...all.map((deployment) => stateOf(deployment).cooldownUntil ?? now));
+    // Say why: behind a 429 may be a bad key (401) or a missing model (404) that cooled everything.
+    const reasons = all
+      .map((deployment) => `${deployment.id} after ${stateOf(deployment).cooldownReason ?? 'errors'}`)
+      .join(', ');
     throw new NoDeploymentsAvailableError(
-      `no deployments available for model group "${group}": all ${all.length} are cooling down`,
+      `no deployments available for model group "${group}": all ${all.length} are cooling down (${reasons})`,
       { retryAfter: Math.max(0, soonest - now) / 1000 },
     );
   }
