@@ -83,4 +83,54 @@ describe('runCli', () => {
     expect(signals.listenerCount('SIGTERM')).toBe(0);
     expect(signals.listenerCount('SIGINT')).toBe(0);
   });
+
+  describe('a second signal', () => {
+    const slowConfig = `model_list:
+  - model_name: slow            # answers after ~1.5 s: its stream_timeout fires, then the fallback answers
+    litellm_params: { model: openai/slow, mock_timeout: true, stream_timeout: 1.5, num_retries: 0 }
+  - model_name: fast
+    litellm_params: { model: openai/fast, mock_response: drained fine }
+router_settings:
+  fallbacks: [{ slow: [fast] }]
+`;
+
+    async function serveSlowCall(): Promise<{ exit: Promise<number>; stdout: string[]; signals: EventEmitter; call: Promise<Response> }> {
+      const path = join(dir, 'slow.yaml');
+      await writeFile(path, slowConfig);
+      const { io, stdout, signals } = fakeIo();
+      const exit = runCli(['--config', path, '--port', '0'], io);
+      await waitUntil(() => stdout.some((line) => line.includes('listening')), 10_000, 'the listening line');
+      const url = /url=(\S+)/.exec(stdout.find((line) => line.includes('listening')) ?? '')?.[1];
+      const call = fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'slow', stream: true, messages: [{ role: 'user', content: 'Hi' }] }),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return { exit, stdout, signals, call };
+    }
+
+    it('the same signal twice at once (Ctrl-C reaching npm and node) is one stop: in-flight calls still drain', async () => {
+      const { exit, stdout, signals, call } = await serveSlowCall();
+      signals.emit('SIGINT', 'SIGINT');
+      signals.emit('SIGINT', 'SIGINT');
+      const response = await call;
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('data: [DONE]');
+      expect(await exit).toBe(0);
+      expect(stdout.join('\n')).not.toContain('second signal');
+    });
+
+    it('a later second signal aborts the in-flight calls at once', async () => {
+      const { exit, stdout, signals, call } = await serveSlowCall();
+      signals.emit('SIGTERM', 'SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 550));
+      signals.emit('SIGTERM', 'SIGTERM');
+      const response = await call;
+      expect(response.status).toBe(503);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('shutting_down');
+      expect(await exit).toBe(0);
+      expect(stdout.join('\n')).toContain('msg="second signal: aborting in-flight calls" signal=SIGTERM');
+    });
+  });
 });

@@ -22,11 +22,32 @@ export interface CliProcess {
  * const url = /url=(\S+)/.exec(await cli.waitForLine(/listening/))?.[1];
  */
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return track(
+    spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+}
+
+/**
+ * Spawns `npm start -- ...args` as users run it, in a process group of its own (`detached`), so a
+ * spec can signal npm alone (`child.kill`) or the whole group as a terminal's Ctrl-C does
+ * (`process.kill(-child.pid, 'SIGINT')`).
+ */
+export function spawnNpmStart(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
+  return track(
+    spawn('npm', ['start', '--silent', '--', ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    }),
+  );
+}
+
+function track(child: ChildProcess): CliProcess {
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (text: string) => {

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load-config-file.js';
 import type { ProxyConfig } from '../config/parse-proxy-config.js';
@@ -32,7 +33,10 @@ function log(io: CliIo, level: string, msg: string, fields: Record<string, strin
   io.stdout(logfmt({ time: new Date().toISOString(), level, msg, ...fields }));
 }
 
-/** Serves until SIGTERM or SIGINT, then drains in-flight calls and closes. */
+/** A repeat of the first signal within this long is the same stop request, delivered twice. */
+const duplicateSignalMs = 500;
+
+/** Serves until SIGTERM or SIGINT, then drains in-flight calls and closes; a second signal aborts them. */
 async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: number, host: string): Promise<number> {
   const router = new Router(config.router, { env: config.env });
   const proxy = createProxyServer({ router, masterKey: config.masterKey, maxRequestSizeBytes: config.maxRequestSizeBytes, log: io.stdout });
@@ -47,14 +51,17 @@ async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: n
   for (const line of startupLines(address, configPath, config)) io.stdout(line);
 
   await new Promise<void>((done) => {
-    let stopping = false;
+    let first: { signal: NodeJS.Signals; at: number } | undefined;
     const onSignal = (signal: NodeJS.Signals): void => {
-      if (stopping) {
+      if (first !== undefined) {
+        // The same signal again at once is one event delivered twice, not a second request to stop:
+        // a terminal's Ctrl-C reaches both npm and node, and npm passes its copy on too.
+        if (signal === first.signal && performance.now() - first.at < duplicateSignalMs) return;
         log(io, 'warn', 'second signal: aborting in-flight calls', { signal });
         proxy.abortInFlight();
         return;
       }
-      stopping = true;
+      first = { signal, at: performance.now() };
       log(io, 'info', 'shutting down: refusing new calls, draining in-flight calls', { signal, in_flight: proxy.inFlight });
       void proxy
         .close()
