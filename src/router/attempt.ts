@@ -1,6 +1,7 @@
 import { defer, Observable } from 'rxjs';
 import { maxTimerMs } from '../config/limits.js';
 import type { Deployment } from '../config/router-settings.js';
+import type { DeploymentMessage } from '../deployments/deployment-message.js';
 import { failureKind } from '../deployments/failure-kind.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
 import { attemptTimeout } from '../policies/attempt-timeout.js';
@@ -13,6 +14,8 @@ import type { CallState } from './call-state.js';
 import { emit, type RouterCore } from './router-core.js';
 
 export type CallOutput = ChatCompletion | ChatCompletionChunk;
+
+type AttemptFailure = Extract<DeploymentMessage, { type: 'attemptFailed' }>['error'];
 
 /** The provider call for one attempt: a mock when the request or deployment asks for one, else the provider. */
 function providerCall$(core: RouterCore, call: CallState, deployment: Deployment): Observable<CallOutput> {
@@ -72,6 +75,26 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
     let chunks = 0;
     let usage: Usage | undefined;
 
+    // The event goes out before the message: the message may start a cooldown, whose event must follow.
+    const reportFailure = (at: number, failure: AttemptFailure, retryAfter: number | undefined): void => {
+      emit(core, () => ({
+        type: 'attemptFailed',
+        call: call.id,
+        group: deployment.group,
+        deployment: deployment.id,
+        at,
+        latencyMs: at - startedAt,
+        status: failure.status,
+        code: failure.code,
+      }));
+      store.send(deployment.id, {
+        type: 'attemptFailed',
+        error: failure,
+        latencyMs: at - startedAt,
+        cooldownMs: cooldownMs(core, call, deployment, retryAfter),
+      });
+    };
+
     return new Observable<CallOutput>((subscriber) => {
       const subscription = source.subscribe({
         next: (value) => {
@@ -88,23 +111,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
           const error = toRxllmError(raw);
           const at = scheduler.now();
           if (call.failAttempt(attempt, error, at)) {
-            // The event goes out first: the message may start a cooldown, whose event must follow it.
-            emit(core, () => ({
-              type: 'attemptFailed',
-              call: call.id,
-              group: deployment.group,
-              deployment: deployment.id,
-              at,
-              latencyMs: at - startedAt,
-              status: error.status,
-              code: error.code,
-            }));
-            store.send(deployment.id, {
-              type: 'attemptFailed',
-              error: { kind: failureKind(error), status: error.status, code: error.code },
-              latencyMs: at - startedAt,
-              cooldownMs: cooldownMs(core, call, deployment, error.retryAfter),
-            });
+            reportFailure(at, { kind: failureKind(error), status: error.status, code: error.code }, error.retryAfter);
           }
           subscriber.error(error);
         },
@@ -139,33 +146,18 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         if (!call.closeAttempt(attempt)) return;
         const at = scheduler.now();
         if (call.deadlineFired) {
-          emit(core, () => ({
-            type: 'attemptFailed',
-            call: call.id,
-            group: deployment.group,
-            deployment: deployment.id,
-            at,
-            latencyMs: at - startedAt,
-            status: 408,
-            code: 'deadline_exceeded',
-          }));
-          store.send(deployment.id, {
-            type: 'attemptFailed',
-            error: { kind: 'timeout', status: 408, code: 'deadline_exceeded' },
-            latencyMs: at - startedAt,
-            cooldownMs: cooldownMs(core, call, deployment, undefined),
-          });
-        } else {
-          emit(core, () => ({
-            type: 'attemptCancelled',
-            call: call.id,
-            group: deployment.group,
-            deployment: deployment.id,
-            at,
-            latencyMs: at - startedAt,
-          }));
-          store.send(deployment.id, { type: 'attemptCancelled' });
+          reportFailure(at, { kind: 'timeout', status: 408, code: 'deadline_exceeded' }, undefined);
+          return;
         }
+        emit(core, () => ({
+          type: 'attemptCancelled',
+          call: call.id,
+          group: deployment.group,
+          deployment: deployment.id,
+          at,
+          latencyMs: at - startedAt,
+        }));
+        store.send(deployment.id, { type: 'attemptCancelled' });
       };
     });
   });
