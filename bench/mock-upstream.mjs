@@ -10,7 +10,7 @@
 //   hang           never answers; records when the client closes the connection (the abort).
 //
 // Started with `fork()`: it sends `{ port }` once listening; `{ type: 'aborts' }` is answered with
-// `{ aborts: [closeAtMs...] }` (CLOCK_MONOTONIC ms, comparable with the parent's) and
+// `{ aborts: [[user, closeAtMs]...] }` (the body's `user`; CLOCK_MONOTONIC ms, comparable with the parent's) and
 // `{ type: 'stats' }` with its open-stream count and the TCP connections it accepted. Standalone: `node bench/mock-upstream.mjs 8090`.
 import { createServer } from 'node:http';
 import { chunks, completion, firstContentChunk, roleChunk, tickChunk } from './lib/fixtures.mjs';
@@ -78,7 +78,7 @@ const server = createServer((req, res) => {
     }
     const model = String(body.model ?? '');
     if (model === 'hang') {
-      res.on('close', () => aborts.push(nowMs()));
+      res.on('close', () => aborts.push([String(body.user ?? ''), nowMs()]));
       return;
     }
     if (model.startsWith('open-')) return openStream(res);

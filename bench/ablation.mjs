@@ -1,0 +1,52 @@
+// Prices each layer of the rxllm proxy in CPU µs per request (see bench/variant-server.mjs), against
+// the pass-through floor, with autocannon (50 connections), rounds interleaved. Not part of
+// `npm run bench`: a tool for finding where the proxy's cost goes.
+//
+// node bench/ablation.mjs [json|sse] [--rounds N] [--seconds S]    (after `npm run build`)
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { messages } from './lib/fixtures.mjs';
+import { coreFor, cpuMicros, startNode, stop } from './lib/processes.mjs';
+import { fmt, median, table } from './lib/stats.mjs';
+
+const args = process.argv.slice(2);
+const kind = args.includes('sse') ? 'sse' : 'json';
+const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const rounds = option('--rounds', 3);
+const seconds = option('--seconds', 3);
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+
+const { child: mock, message } = await startNode(here('./mock-upstream.mjs'), [], { core: coreFor('client') });
+const upstream = `http://127.0.0.1:${message.port}`;
+const servers = [];
+servers.push({ name: 'pass-through floor', ...(await startNode(here('./passthrough-proxy.mjs'), [], { core: coreFor('server'), env: { UPSTREAM: upstream } })) });
+for (const variant of ['provider', 'router', 'proxy', 'proxy-log']) {
+  servers.push({ name: variant, ...(await startNode(here('./variant-server.mjs'), [variant], { core: coreFor('server'), env: { UPSTREAM: upstream } })) });
+}
+const body = JSON.stringify({ model: 'bench', messages, stream: kind === 'sse' });
+const run = (server, duration) =>
+  autocannon({ url: `http://127.0.0.1:${server.message.port}/v1/chat/completions`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 50, duration });
+const samples = new Map(servers.map((server) => [server.name, { cpu: [], rps: [] }]));
+for (const server of servers) await run(server, 1);
+for (let round = 0; round < rounds; round++) {
+  for (const server of round % 2 ? [...servers].reverse() : servers) {
+    const before = cpuMicros(server.child.pid);
+    const result = await run(server, seconds);
+    const total = result.requests.total;
+    if (result.non2xx > 0) console.error(`${server.name}: ${result.non2xx} non-2xx`);
+    samples.get(server.name).cpu.push((cpuMicros(server.child.pid) - before) / total);
+    samples.get(server.name).rps.push(total / seconds);
+  }
+}
+await Promise.all([...servers.map((server) => stop(server.child)), stop(mock)]);
+const floor = median(samples.get('pass-through floor').cpu);
+console.log(`\n${kind}: CPU µs per request of the server under test (${rounds} rounds × ${seconds} s, 50 connections)\n`);
+console.log(
+  table(
+    ['server', 'CPU µs/req', 'added over floor', 'req/s'],
+    servers.map(({ name }) => {
+      const { cpu, rps } = samples.get(name);
+      return [name, fmt(median(cpu), 0), fmt(median(cpu) - floor, 0), fmt(median(rps), 0)];
+    }),
+  ),
+);
