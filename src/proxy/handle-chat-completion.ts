@@ -6,8 +6,8 @@ import { toRxllmError } from '../errors/to-rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk, RouterRequest } from '../protocol/chat.js';
 import type { CallInfo } from '../router/router-events.js';
 import { applyTimeoutHeaders } from './apply-timeout-headers.js';
-import { effectiveTimeoutMs } from './effective-timeout-ms.js';
-import { callHeaders, errorHeaders } from './litellm-headers.js';
+import { effectiveTimeoutMs, headerTimeoutMs } from './effective-timeout-ms.js';
+import { callHeaders, errorHeaders, untriedHeaders } from './litellm-headers.js';
 import type { ActiveRequest, ProxyContext } from './proxy-context.js';
 import { readBody } from './read-body.js';
 import type { RequestRecord } from './request-log.js';
@@ -26,19 +26,31 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A body answered with a 400 before the router sees it, and the deadline its headers report. */
+class RejectedBody {
+  constructor(
+    readonly error: RxllmError,
+    readonly timeoutMs: number,
+  ) {}
+}
+
 /** The request body as a JSON object with the timeout headers merged in, or the 400 to answer with. */
-function parseBody(req: IncomingMessage, buffer: Buffer): Record<string, unknown> | RxllmError {
+function parseBody(req: IncomingMessage, buffer: Buffer, routerTimeoutMs: number): Record<string, unknown> | RejectedBody {
   let body: unknown;
   try {
     body = JSON.parse(buffer.toString('utf8'));
   } catch (error) {
-    return new BadRequestError(`the request body is not valid JSON: ${(error as Error).message}`, { code: 'invalid_json' });
+    const invalid = new BadRequestError(`the request body is not valid JSON: ${(error as Error).message}`, { code: 'invalid_json' });
+    return new RejectedBody(invalid, headerTimeoutMs(req.headers, routerTimeoutMs));
   }
-  if (!isObject(body)) return new BadRequestError('the request body must be a JSON object', { code: 'invalid_request' });
+  if (!isObject(body)) {
+    const invalid = new BadRequestError('the request body must be a JSON object', { code: 'invalid_request' });
+    return new RejectedBody(invalid, headerTimeoutMs(req.headers, routerTimeoutMs));
+  }
   try {
     applyTimeoutHeaders(req.headers, body);
   } catch (error) {
-    return toRxllmError(error);
+    return new RejectedBody(toRxllmError(error), effectiveTimeoutMs(body, routerTimeoutMs));
   }
   return body;
 }
@@ -58,19 +70,21 @@ export function handleChatCompletion(
   record: RequestRecord,
   active: ActiveRequest,
 ): void {
+  // Until the call runs, a drain that runs out of time refuses it as any chat request: with the headers.
+  active.abort = (error) => writeError(res, error, errorHeaders(error, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)));
   readBody(req, ctx.maxRequestSizeBytes, (tooLarge, buffer) => {
     if (res.writableEnded || res.destroyed) return; // aborted by a drain, or the client left
     if (tooLarge !== undefined) {
       // Stop reading: the rest of the body is not wanted, and the connection ends after the answer.
       res.setHeader('connection', 'close');
       record.error = tooLarge.code;
-      writeError(res, tooLarge);
+      writeError(res, tooLarge, errorHeaders(tooLarge, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)));
       return;
     }
-    const body = parseBody(req, buffer);
-    if (body instanceof RxllmError) {
-      record.error = body.code;
-      writeError(res, body);
+    const body = parseBody(req, buffer, ctx.router.settings.timeoutMs);
+    if (body instanceof RejectedBody) {
+      record.error = body.error.code;
+      writeError(res, body.error, errorHeaders(body.error, body.timeoutMs));
       return;
     }
     record.model = typeof body['model'] === 'string' ? body['model'] : undefined;
@@ -136,7 +150,9 @@ function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, un
           fail(new InternalServerError('the call completed without an answer', { code: 'empty_response' }));
           return;
         }
-        if (!res.headersSent) res.writeHead(200, sseHeaders);
+        // An answer of nothing but [DONE]: the router tells onCommit at completion, which wrote the
+        // headers; should it not have, they still go out, from what the proxy knows.
+        if (!res.headersSent) res.writeHead(200, { ...sseHeaders, ...(info === undefined ? untriedHeaders(timeoutMs) : callHeaders(info)) });
         res.end(done);
       },
     }),

@@ -1,7 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AuthenticationError, BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
+import { headerTimeoutMs } from './effective-timeout-ms.js';
 import { handleChatCompletion } from './handle-chat-completion.js';
+import { untriedHeaders } from './litellm-headers.js';
 import type { ActiveRequest, ProxyContext } from './proxy-context.js';
 import { formatRequestLog, type RequestRecord } from './request-log.js';
 import { writeError } from './write-error.js';
@@ -11,13 +13,22 @@ function writeJson(res: ServerResponse, status: number, json: string): void {
   res.end(json);
 }
 
-function methodNotAllowed(res: ServerResponse, record: RequestRecord, allow: string): void {
+function methodNotAllowed(res: ServerResponse, record: RequestRecord, allow: string, headers: OutgoingHttpHeaders = {}): void {
   const error = new BadRequestError(`${record.method} is not allowed on ${record.path} (use ${allow})`, {
     status: 405,
     code: 'method_not_allowed',
   });
   record.error = error.code;
-  writeError(res, error, { allow });
+  writeError(res, error, { ...headers, allow });
+}
+
+function isChatRoute(path: string): boolean {
+  return path === '/v1/chat/completions' || path === '/chat/completions';
+}
+
+/** A chat-route answer given before the call reached the router still carries the `x-litellm-*` headers. */
+function chatRefusalHeaders(ctx: ProxyContext, req: IncomingMessage, path: string): OutgoingHttpHeaders {
+  return isChatRoute(path) ? untriedHeaders(headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)) : {};
 }
 
 const alive = JSON.stringify("I'm alive!");
@@ -37,7 +48,7 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
   if (ctx.draining) {
     const error = new ServiceUnavailableError('rxllm is shutting down and takes no new calls', { code: 'shutting_down' });
     record.error = error.code;
-    return writeError(res, error, { connection: 'close' });
+    return writeError(res, error, { ...chatRefusalHeaders(ctx, req, path), connection: 'close' });
   }
   if (ctx.checkKey !== undefined && !ctx.checkKey(req.headers.authorization)) {
     const missing = req.headers.authorization === undefined;
@@ -46,12 +57,12 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
       { code: missing ? 'missing_api_key' : 'invalid_api_key' },
     );
     record.error = error.code;
-    return writeError(res, error, { 'www-authenticate': 'Bearer' });
+    return writeError(res, error, { ...chatRefusalHeaders(ctx, req, path), 'www-authenticate': 'Bearer' });
   }
   switch (path) {
     case '/v1/chat/completions':
     case '/chat/completions':
-      if (method !== 'POST') return methodNotAllowed(res, record, 'POST');
+      if (method !== 'POST') return methodNotAllowed(res, record, 'POST', chatRefusalHeaders(ctx, req, path));
       return handleChatCompletion(ctx, req, res, record, active);
     case '/v1/models':
     case '/models':

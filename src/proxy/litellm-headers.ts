@@ -13,9 +13,19 @@ export function callHeaders(info: CallInfo): OutgoingHttpHeaders {
   };
 }
 
+/** The `x-litellm-*` headers of a chat response no deployment was tried for: no retries, no fallbacks, the deadline. */
+export function untriedHeaders(timeoutMs: number): OutgoingHttpHeaders {
+  return {
+    'x-litellm-attempted-retries': '0',
+    'x-litellm-attempted-fallbacks': '0',
+    'x-litellm-timeout': formatSeconds(timeoutMs),
+  };
+}
+
 /**
- * The `x-litellm-*` headers of a failed call, from the error's counts and the request's effective
- * deadline; `x-litellm-model-id` names the deployment of the last attempt, when there was one.
+ * The `x-litellm-*` headers of a failed call (or a chat request refused before the router saw it),
+ * from the error's counts and the request's effective deadline; `x-litellm-model-id` names the
+ * deployment of the last attempt, when there was one.
  */
 export function errorHeaders(error: RxllmError, timeoutMs: number): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {
