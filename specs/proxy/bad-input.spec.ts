@@ -54,6 +54,16 @@ describe('bad input gets an OpenAI-style error and the server keeps serving', ()
     await stillServes();
   });
 
+  it('a timeout header longer than the longest timer (2147483 s): 400 naming the header', async () => {
+    for (const header of ['x-litellm-timeout', 'x-litellm-stream-timeout']) {
+      await expectError(await postChat(proxy.url, { model: 'fast', messages, stream: true }, { [header]: '2147484' }), 400, {
+        type: 'invalid_request_error',
+        param: header,
+      });
+    }
+    await stillServes();
+  });
+
   it('an unknown model: 404 model_not_found', async () => {
     await expectError(await postChat(proxy.url, { model: 'gpt-5-ultra', messages }), 404, {
       type: 'not_found_error',

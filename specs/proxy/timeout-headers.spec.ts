@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { maxDurationSeconds } from '../../src/config/limits.js';
 import { BadRequestError } from '../../src/errors/error-classes.js';
 import { applyTimeoutHeaders } from '../../src/proxy/apply-timeout-headers.js';
-import { effectiveTimeoutMs } from '../../src/proxy/effective-timeout-ms.js';
+import { effectiveTimeoutMs, headerTimeoutMs } from '../../src/proxy/effective-timeout-ms.js';
 import { formatSeconds } from '../../src/proxy/format-seconds.js';
 
 describe('applyTimeoutHeaders', () => {
@@ -37,12 +38,51 @@ describe('applyTimeoutHeaders', () => {
   });
 });
 
+describe('applyTimeoutHeaders: the longest duration', () => {
+  it(`accepts ${maxDurationSeconds} s, the longest timer Node can set`, () => {
+    const body: Record<string, unknown> = {};
+    applyTimeoutHeaders({ 'x-litellm-timeout': String(maxDurationSeconds), 'x-litellm-stream-timeout': String(maxDurationSeconds) }, body);
+    expect(body).toEqual({ timeout: maxDurationSeconds, stream_timeout: maxDurationSeconds });
+  });
+
+  it('rejects a longer one with a 400 naming the header (a longer timer would fire after 1 ms)', () => {
+    for (const header of ['x-litellm-timeout', 'x-litellm-stream-timeout']) {
+      for (const value of [String(maxDurationSeconds + 1), '1e12']) {
+        let caught: unknown;
+        const body: Record<string, unknown> = { timeout: 5 };
+        try {
+          applyTimeoutHeaders({ [header]: value }, body);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(BadRequestError);
+        expect((caught as BadRequestError).status).toBe(400);
+        expect((caught as BadRequestError).param).toBe(header);
+        expect((caught as BadRequestError).message).toBe(
+          `header ${header}: expected at most ${maxDurationSeconds} seconds (24.8 days, the longest timer Node can set), got ${JSON.stringify(value)}`,
+        );
+        expect(body).toEqual({ timeout: 5 });
+      }
+    }
+  });
+});
+
 describe('effectiveTimeoutMs', () => {
   it("is the request's timeout when valid, else the router's", () => {
     expect(effectiveTimeoutMs({ timeout: 0.7 }, 600_000)).toBe(700);
     expect(effectiveTimeoutMs({ timeout: '2' }, 600_000)).toBe(2_000);
     expect(effectiveTimeoutMs({}, 600_000)).toBe(600_000);
     expect(effectiveTimeoutMs({ timeout: -1 }, 600_000)).toBe(600_000);
+    expect(effectiveTimeoutMs({ timeout: maxDurationSeconds + 1 }, 600_000)).toBe(600_000);
+  });
+});
+
+describe('headerTimeoutMs', () => {
+  it('is the x-litellm-timeout header when valid, else the router\'s', () => {
+    expect(headerTimeoutMs({ 'x-litellm-timeout': '2.5' }, 600_000)).toBe(2_500);
+    expect(headerTimeoutMs({}, 600_000)).toBe(600_000);
+    expect(headerTimeoutMs({ 'x-litellm-timeout': 'abc' }, 600_000)).toBe(600_000);
+    expect(headerTimeoutMs({ 'x-litellm-timeout': String(maxDurationSeconds + 1) }, 600_000)).toBe(600_000);
   });
 });
 
