@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { APIConnectionError } from '../errors/error-classes.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../protocol/chat.js';
+import { AbortEmitter } from './abort-emitter.js';
 import { connectionError, originOf } from './connection-error.js';
 import { defaultAgent } from './default-agent.js';
 import { errorFromResponse } from './error-from-response.js';
@@ -76,13 +77,12 @@ function call$(
 ): Observable<ChatCompletion | ChatCompletionChunk> {
   return new Observable((subscriber) => {
     const { apiKey } = request.deployment;
-    const origin = originOf(request.deployment.apiBase);
-    const controller = new AbortController();
+    const abort = new AbortEmitter();
     let body: ResponseBody | undefined;
     let drainOnRelease = false;
 
     const fail = (error: unknown): void => {
-      if (!subscriber.closed) subscriber.error(connectionError(error, origin));
+      if (!subscriber.closed) subscriber.error(connectionError(error, originOf(request.deployment.apiBase)));
     };
     const sink: ChunkSink = {
       get closed() {
@@ -127,7 +127,7 @@ function call$(
 
     let response: Promise<Dispatcher.ResponseData>;
     try {
-      response = sendChatRequest(request, controller.signal, dispatcher);
+      response = sendChatRequest(request, abort, dispatcher);
     } catch (error) {
       subscriber.error(toRxllmError(error));
       return undefined;
@@ -138,7 +138,7 @@ function call$(
     return () => {
       if (body?.readableEnded === true) return;
       if (drainOnRelease && body !== undefined) drain(body);
-      else controller.abort();
+      else abort.abort();
     };
   });
 }

@@ -1,4 +1,5 @@
 import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { AbortEmitter } from './abort-emitter.js';
 import type { ProviderRequest } from './provider.js';
 
 /**
@@ -7,11 +8,11 @@ import type { ProviderRequest } from './provider.js';
  * request and destroys its socket at any point. Throws synchronously when the body is not JSON-able.
  *
  * @example
- * const response = await sendChatRequest({ deployment, body, stream: false }, controller.signal, agent);
+ * const response = await sendChatRequest({ deployment, body, stream: false }, new AbortEmitter(), agent);
  */
 export function sendChatRequest(
   request: ProviderRequest,
-  signal: AbortSignal,
+  signal: AbortSignal | AbortEmitter,
   dispatcher: Dispatcher,
 ): Promise<Dispatcher.ResponseData> {
   const { deployment } = request;
