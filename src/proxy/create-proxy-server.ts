@@ -79,6 +79,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     }),
   );
   let closing: Promise<void> | undefined;
+  /** `abortInFlight()` ended the drain before its timeout. */
+  let cutShort = false;
 
   /** Resolves when no request is in flight, or after `timeoutMs`, or at `abortInFlight()`. */
   const idle = (timeoutMs: number): Promise<void> =>
@@ -113,9 +115,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         ctx.draining = true;
         server.closeIdleConnections();
         await idle(drainTimeoutMs);
-        const error = new ServiceUnavailableError(`rxllm shut down before this call finished (in-flight calls get ${drainTimeoutMs / 1000} s)`, {
-          code: 'shutting_down',
-        });
+        const why = cutShort ? 'the drain was cut short by a second stop signal' : `in-flight calls get ${drainTimeoutMs / 1000} s`;
+        const error = new ServiceUnavailableError(`rxllm shut down before this call finished (${why})`, { code: 'shutting_down' });
         for (const request of [...ctx.active]) request.abort(error);
         await idle(abortFlushMs); // the aborted answers reach their clients before the sockets close
         await new Promise<void>((resolve) => {
@@ -127,7 +128,9 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       return closing;
     },
     abortInFlight() {
-      drained?.();
+      if (closing === undefined || drained === undefined) return;
+      cutShort = true;
+      drained();
     },
   };
 }

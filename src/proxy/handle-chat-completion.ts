@@ -101,9 +101,12 @@ function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, un
 
   const fail = (error: RxllmError): void => {
     record.error = error.code;
-    record.attempts = error.attempts.length;
-    record.retries = error.numRetries ?? 0;
-    record.fallbacks = error.attemptedFallbacks ?? 0;
+    // An error that knows nothing of the call (the drain's abort) keeps what the commit told.
+    if (info === undefined || error.attempts.length > 0) {
+      record.attempts = error.attempts.length;
+      record.retries = error.numRetries ?? 0;
+      record.fallbacks = error.attemptedFallbacks ?? 0;
+    }
     record.deployment ??= error.attempts[error.attempts.length - 1]?.deployment;
     if (res.writableEnded || res.destroyed) return;
     if (!res.headersSent) {
