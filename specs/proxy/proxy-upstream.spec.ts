@@ -66,6 +66,38 @@ describe('the proxy in front of an OpenAI-compatible upstream', () => {
     expect(seen?.body).toEqual({ model: 'gpt-ok', messages, temperature: 0.5 });
   });
 
+  it('never forwards a client\'s credentials or LiteLLM-only keys, keeps metadata, user and every OpenAI field, logs none of them', async () => {
+    upstream.behave('gpt-ok', { kind: 'answer', content: 'hi' });
+    const clientKey = 'sk-client-own-key-991';
+    const response = await postChat(proxy.url, {
+      model: 'ok',
+      messages,
+      temperature: 0.2,
+      max_tokens: 5,
+      metadata: { trace: 't-1' },
+      user: 'user-7',
+      api_key: clientKey,
+      api_base: 'http://attacker.invalid/v1',
+      base_url: 'http://attacker.invalid/v1',
+      api_version: '2024-02-01',
+      tags: ['team-a'],
+      caching: true,
+      cache: { 'no-cache': true },
+      user_api_key: 'sk-virtual-key-123',
+      user_api_key_alias: 'alias-secret',
+      litellm_metadata: { spend: 'x' },
+    });
+    expect(response.status).toBe(200);
+    expect(upstream.requests).toHaveLength(1);
+    const seen = upstream.requests[0];
+    expect(seen?.headers.authorization).toBe(`Bearer ${providerKey}`);
+    expect(seen?.body).toEqual({ model: 'gpt-ok', messages, temperature: 0.2, max_tokens: 5, metadata: { trace: 't-1' }, user: 'user-7' });
+    await waitUntil(() => proxy.lines.length === 1, 5_000, 'the request log line');
+    for (const secret of [clientKey, 'attacker.invalid', 'sk-virtual-key-123', 'alias-secret', 'team-a']) {
+      expect(proxy.lines.join('\n')).not.toContain(secret);
+    }
+  });
+
   it('streams the upstream SSE through and ends with [DONE]', async () => {
     upstream.behave('gpt-ok', { kind: 'stream', content: ['one', ' two', ' three'] });
     const response = await postChat(proxy.url, { model: 'ok', messages, stream: true });

@@ -11,6 +11,7 @@ import { callHeaders, errorHeaders, untriedHeaders } from './litellm-headers.js'
 import type { ActiveRequest, ProxyContext } from './proxy-context.js';
 import { readBody } from './read-body.js';
 import type { RequestRecord } from './request-log.js';
+import { stripLitellmOnlyKeys } from './strip-litellm-only-keys.js';
 import { writeError } from './write-error.js';
 
 const sseHeaders: OutgoingHttpHeaders = {
@@ -87,6 +88,7 @@ export function handleChatCompletion(
       writeError(res, body.error, errorHeaders(body.error, body.timeoutMs));
       return;
     }
+    stripLitellmOnlyKeys(body);
     record.model = typeof body['model'] === 'string' ? body['model'] : undefined;
     record.stream = body['stream'] === true;
     runCall(ctx, res, body, record, active);
