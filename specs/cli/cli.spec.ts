@@ -57,6 +57,9 @@ describe('rxllm: command line', () => {
     litellm_params:
       model: openai/a
       timeout: -1
+      stream_timout: 1
+litellm_settings:
+  request_timout: 5
 router_settings:
   timeout: soon
   stream_timout: 3
@@ -72,6 +75,8 @@ general_settings:
       expect.arrayContaining([
         expect.stringMatching(/^ {2}model_list\[0\]\.litellm_params\.timeout: expected a positive number of seconds/),
         expect.stringMatching(/^ {2}router_settings\.timeout: expected a positive number of seconds/),
+        '  model_list[0].litellm_params.stream_timout: unknown setting (did you mean "stream_timeout"?)',
+        '  litellm_settings.request_timout: unknown setting (did you mean "request_timeout"?)',
         '  router_settings.stream_timout: unknown setting',
         '  general_settings.master_key: environment variable RXLLM_SPEC_UNSET_KEY is not set',
       ]),
@@ -111,7 +116,7 @@ general_settings:
     const url = await listening(cli);
     expect(cli.stdout()).toContain(`config=${path}`);
     expect(await cli.waitForLine(/auth=/)).toContain('auth=on');
-    expect(await cli.waitForLine(/ignored config key/)).toContain('key=litellm_settings.success_callback');
+    expect(await cli.waitForLine(/ignored config key/)).toContain('msg="ignored config key: not used by rxllm" key=litellm_settings.success_callback');
     const response = await fetch(`${url}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${masterKey}` },

@@ -150,6 +150,40 @@ describe('parseProxyConfig: keys LiteLLM accepts and rxllm ignores', () => {
   });
 });
 
+describe('parseProxyConfig: a near miss of a key rxllm uses is an error, not an ignored key', () => {
+  it('in litellm_params, litellm_settings, general_settings and the sections, naming the key meant', () => {
+    const issues = issuesOf({
+      model_list: [{ model_name: 'm', litellm_params: { model: 'openai/m', stream_timout: 1, temperature: 0.2 } }],
+      litellm_settings: { request_timout: 5, 'Num-Retries': 1, callbacks: ['custom'], drop_params: true },
+      general_settings: { master_kye: 'sk-m', max_request_size_mb: 2, database_url: 'postgres://x' },
+      router_setings: { timeout: 3 },
+      callback_settings: { otel: {} },
+    });
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'model_list[0].litellm_params.stream_timout', message: 'unknown setting (did you mean "stream_timeout"?)' },
+        { path: 'litellm_settings.request_timout', message: 'unknown setting (did you mean "request_timeout"?)' },
+        { path: 'litellm_settings.Num-Retries', message: 'unknown setting (did you mean "num_retries"?)' },
+        { path: 'general_settings.master_kye', message: 'unknown setting (did you mean "master_key"?)' },
+        { path: 'router_setings', message: 'unknown setting (did you mean "router_settings"?)' },
+      ]),
+    );
+    expect(issues).toHaveLength(5);
+  });
+
+  it('keeps LiteLLM settings that only look close (callbacks is not fallbacks) as ignored keys', () => {
+    const config = parseProxyConfig(
+      {
+        model_list: modelList,
+        litellm_settings: { callbacks: ['custom'], fallbacks: [{ 'gpt-4o': ['gpt-4o-mini'] }] },
+        general_settings: { max_response_size_mb: 4 },
+      },
+      {},
+    );
+    expect(config.ignoredKeys).toEqual(['litellm_settings.callbacks', 'general_settings.max_response_size_mb']);
+  });
+});
+
 describe('parseProxyConfig: problems, with the file paths', () => {
   it('reports every problem at once, by its path in the file', () => {
     const issues = issuesOf({

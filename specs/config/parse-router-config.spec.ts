@@ -302,11 +302,32 @@ describe('parseRouterConfig', () => {
       ]);
     });
 
+    it('a near miss of a litellm_params key rxllm uses is an error naming the key meant', () => {
+      expect(
+        issuesOf({
+          model_list: [
+            deployment({ stream_timout: 1 }),
+            deployment({ Mock_Response: 'hi', 'stream-idle-timeout': 2, temperature: 0.1 }, 'b'),
+          ],
+        }),
+      ).toEqual([
+        'model_list[0].litellm_params.stream_timout: unknown setting (did you mean "stream_timeout"?)',
+        'model_list[1].litellm_params.Mock_Response: unknown setting (did you mean "mock_response"?)',
+        'model_list[1].litellm_params.stream-idle-timeout: unknown setting (did you mean "stream_idle_timeout"?)',
+      ]);
+    });
+
     it('LiteLLM keys it does not act on (in litellm_params, model_info, and known Router arguments)', () => {
       expect(() =>
         parseRouterConfig(
           {
-            model_list: [deployment({ max_tokens: 100, custom_llm_provider: 'openai' }, 'gpt-4o', { model_info: { mode: 'chat' } })],
+            model_list: [
+              deployment(
+                { max_tokens: 100, custom_llm_provider: 'openai', drop_params: true, vertex_project: 'p', temperature: 0.2, max_retries: 2 },
+                'gpt-4o',
+                { model_info: { mode: 'chat' } },
+              ),
+            ],
             redis_host: 'localhost',
             cache_responses: true,
             set_verbose: false,

@@ -25,7 +25,7 @@ export function startupLines(address: ListenAddress, configPath: string, config:
       : logfmt({ time, level: 'info', msg: 'auth on: every route but /health/* needs Authorization: Bearer <master_key>', auth: 'on' }),
   ];
   for (const key of config.ignoredKeys) {
-    lines.push(logfmt({ time, level: 'warn', msg: 'ignored config key: LiteLLM accepts it, rxllm does not act on it', key }));
+    lines.push(logfmt({ time, level: 'warn', msg: 'ignored config key: not used by rxllm', key }));
   }
   return lines;
 }

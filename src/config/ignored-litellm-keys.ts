@@ -2,7 +2,16 @@
 // Redis, logging callbacks, budgets, guardrails, ...). A config that has them still loads: each one
 // becomes a startup warning naming it, so nobody believes a setting works when it does not.
 
-/** `litellm_settings` keys rxllm maps onto the Router; every other key there is ignored (with a warning). */
+/**
+ * LiteLLM settings a letter or two from a key rxllm uses (`callbacks` / `fallbacks`): LiteLLM's own,
+ * so ignored with a warning like the others, never taken for a typo.
+ */
+export const litellmLookalikes: ReadonlySet<string> = new Set(['callbacks']);
+
+/**
+ * `litellm_settings` keys rxllm maps onto the Router; every other key there is ignored (with a
+ * warning), unless it is a near miss of one of these (`request_timout`): that is an error.
+ */
 export const usedLitellmSettings: Readonly<Record<string, string>> = {
   num_retries: 'num_retries',
   request_timeout: 'timeout',
@@ -14,10 +23,10 @@ export const usedLitellmSettings: Readonly<Record<string, string>> = {
   cooldown_time: 'cooldown_time',
 };
 
-/** `general_settings` keys rxllm reads; every other key there is ignored (with a warning). */
+/** `general_settings` keys rxllm reads; every other key there is ignored (with a warning), near misses fail. */
 export const usedGeneralSettings: ReadonlySet<string> = new Set(['master_key', 'max_request_size_mb']);
 
-/** The top-level sections of a config.yaml rxllm reads; other sections are ignored (with a warning). */
+/** The top-level sections of a config.yaml rxllm reads; other sections are ignored (with a warning), near misses fail. */
 export const usedSections: ReadonlySet<string> = new Set([
   'model_list',
   'router_settings',

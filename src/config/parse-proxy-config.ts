@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
 import { nonEmptyString, positiveNumber } from './fields.js';
-import { ignoredRouterSettings, usedGeneralSettings, usedLitellmSettings, usedSections } from './ignored-litellm-keys.js';
+import { ignoredRouterSettings, litellmLookalikes, usedGeneralSettings, usedLitellmSettings, usedSections } from './ignored-litellm-keys.js';
+import { didYouMean, nearMiss } from './near-miss.js';
 import { parseRouterConfig, type Env } from './parse-router-config.js';
 import { resolveEnvReferences } from './resolve-env-references.js';
 import { litellmParamsSchema, type RouterConfig } from './router-config-schema.js';
@@ -20,7 +21,7 @@ export interface ProxyConfig {
   readonly maxRequestSizeBytes: number;
   /** The environment the config was read with: the given one plus `environment_variables`. */
   readonly env: Env;
-  /** Paths of keys LiteLLM accepts and rxllm ignores (`litellm_settings.success_callback`, ...). */
+  /** Paths of keys rxllm does not use (LiteLLM's `litellm_settings.success_callback`, ...): ignored, with a warning. */
   readonly ignoredKeys: readonly string[];
 }
 
@@ -78,7 +79,8 @@ function ignoredDeploymentParams(modelList: unknown): string[] {
  * `litellm_settings` (`request_timeout` as the default `timeout`, `num_retries`, `fallbacks`, ...)
  * overridden key by key by `router_settings`, plus `general_settings` (`master_key`,
  * `max_request_size_mb`). `environment_variables` are applied first, so `os.environ/NAME` anywhere
- * sees them. Keys LiteLLM accepts but rxllm does not act on are listed in `ignoredKeys`.
+ * sees them. Keys rxllm does not use are listed in `ignoredKeys`, except near misses of keys it does
+ * use (`stream_timout`, `request_timout`), which are errors.
  *
  * Throws one `ConfigError` listing every problem with the file's own paths
  * (`router_settings.timeout: ...`, `litellm_settings.request_timeout: ...`).
@@ -90,7 +92,14 @@ function ignoredDeploymentParams(modelList: unknown): string[] {
 export function parseProxyConfig(raw: unknown, env: Env = process.env): ProxyConfig {
   if (!isMapping(raw)) throw new ConfigError([{ path: '', message: 'expected a mapping with model_list, router_settings, ...' }]);
   const issues: ConfigIssue[] = [];
-  const ignoredKeys: string[] = Object.keys(raw).filter((key) => !usedSections.has(key));
+  const ignoredKeys: string[] = [];
+  /** A key rxllm does not use: a near miss of one it does is an error, anything else a warning. */
+  const unused = (path: readonly PropertyKey[], key: string, used: Iterable<string>): void => {
+    const meant = litellmLookalikes.has(key) ? undefined : nearMiss(key, used);
+    if (meant === undefined) ignoredKeys.push(formatPath([...path, key]));
+    else issues.push({ path: formatPath([...path, key]), message: didYouMean(meant) });
+  };
+  for (const key of Object.keys(raw)) if (!usedSections.has(key)) unused([], key, usedSections);
   const fullEnv = withEnvironmentVariables(raw, env, issues);
   const litellmSettings = section(raw, 'litellm_settings', issues);
   const routerSettings = section(raw, 'router_settings', issues);
@@ -100,9 +109,9 @@ export function parseProxyConfig(raw: unknown, env: Env = process.env): ProxyCon
   const origin = new Map<string, string>();
   const flat: Mapping = {};
   for (const [key, value] of Object.entries(litellmSettings)) {
-    const target = usedLitellmSettings[key];
+    const target = Object.hasOwn(usedLitellmSettings, key) ? usedLitellmSettings[key] : undefined;
     if (target === undefined) {
-      ignoredKeys.push(`litellm_settings.${key}`);
+      unused(['litellm_settings'], key, Object.keys(usedLitellmSettings));
       continue;
     }
     flat[target] = resolveEnvReferences(value, fullEnv, issues, ['litellm_settings', key]);
@@ -123,7 +132,7 @@ export function parseProxyConfig(raw: unknown, env: Env = process.env): ProxyCon
 
   const general: Mapping = {};
   for (const [key, value] of Object.entries(generalSettings)) {
-    if (!usedGeneralSettings.has(key)) ignoredKeys.push(`general_settings.${key}`);
+    if (!usedGeneralSettings.has(key)) unused(['general_settings'], key, usedGeneralSettings);
     else general[key] = resolveEnvReferences(value, fullEnv, issues, ['general_settings', key]);
   }
   const parsedGeneral = generalSettingsSchema.safeParse(general);

@@ -1,13 +1,16 @@
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
 import { fallbackList, flag } from './fields.js';
 import { resolveEnvReferences } from './resolve-env-references.js';
-import { type DeploymentConfig, routerConfigSchema, type RouterConfig } from './router-config-schema.js';
+import { didYouMean, nearMiss } from './near-miss.js';
+import { type DeploymentConfig, litellmParamsSchema, routerConfigSchema, type RouterConfig } from './router-config-schema.js';
 import { toConfigIssues } from './zod-issues.js';
 import { defaults, type Deployment, type RouterSettings, secondsToMs } from './router-settings.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 const supportedProviders = new Set(['openai']);
+
+const litellmParamKeys = Object.keys(litellmParamsSchema.shape);
 
 function optionalMs(seconds: number | undefined): number | undefined {
   return seconds === undefined ? undefined : secondsToMs(seconds);
@@ -73,7 +76,8 @@ function checkFallbackList(value: unknown, name: string, groups: ReadonlySet<str
 
 /**
  * The problems no schema can see, because they relate one part of the config to another: duplicate
- * deployment ids, unsupported providers, fallbacks and retry policies naming unknown groups. Read from
+ * deployment ids, unsupported providers, fallbacks and retry policies naming unknown groups; and
+ * near misses of the `litellm_params` keys rxllm uses (`stream_timout`), which the schema keeps. Read from
  * the unvalidated (env-resolved) config, tolerating whatever the schema rejects, so that they are
  * reported together with the schema's issues rather than only once those are fixed.
  */
@@ -85,6 +89,11 @@ function referenceIssues(config: unknown): ConfigIssue[] {
   const ids = new Set<string>();
   modelList.forEach((raw, index) => {
     const entry = asRecord(raw);
+    // litellm_params keeps keys it does not know (LiteLLM's), but a typo of one it uses is an error.
+    for (const key of Object.keys(asRecord(entry?.['litellm_params']) ?? {})) {
+      const meant = Object.hasOwn(litellmParamsSchema.shape, key) ? undefined : nearMiss(key, litellmParamKeys);
+      if (meant !== undefined) issues.push({ path: `model_list[${index}].litellm_params.${key}`, message: didYouMean(meant) });
+    }
     const group = entry?.['model_name'];
     if (typeof group !== 'string' || group === '') return;
     const position = perGroup.get(group) ?? 0;
