@@ -2,7 +2,7 @@
 // the pass-through floor, with autocannon (50 connections), rounds interleaved. Not part of
 // `npm run bench`: a tool for finding where the proxy's cost goes.
 //
-// node bench/ablation.mjs [json|sse] [--rounds N] [--seconds S]    (after `npm run build`)
+// node bench/ablation.mjs [json|sse] [--rounds N] [--seconds S] [--variants provider,router,proxy,proxy-log]    (after `npm run build`)
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { messages } from './lib/fixtures.mjs';
@@ -18,9 +18,11 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 const { child: mock, message } = await startNode(here('./mock-upstream.mjs'), [], { core: coreFor('client') });
 const upstream = `http://127.0.0.1:${message.port}`;
+const variantsAt = args.indexOf('--variants');
+const variants = variantsAt === -1 ? ['provider', 'router', 'proxy', 'proxy-log'] : args[variantsAt + 1].split(',');
 const servers = [];
 servers.push({ name: 'pass-through floor', ...(await startNode(here('./passthrough-proxy.mjs'), [], { core: coreFor('server'), env: { UPSTREAM: upstream } })) });
-for (const variant of ['provider', 'router', 'proxy', 'proxy-log']) {
+for (const variant of variants) {
   servers.push({ name: variant, ...(await startNode(here('./variant-server.mjs'), [variant], { core: coreFor('server'), env: { UPSTREAM: upstream } })) });
 }
 const body = JSON.stringify({ model: 'bench', messages, stream: kind === 'sse' });

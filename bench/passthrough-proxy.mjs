@@ -4,6 +4,7 @@
 //
 // Started with `fork()`/IPC by the benchmark: `UPSTREAM=http://127.0.0.1:PORT node bench/passthrough-proxy.mjs`;
 // it sends `{ port }` once listening.
+import { EventEmitter } from 'node:events';
 import { createServer } from 'node:http';
 import { Agent, request } from 'undici';
 
@@ -14,16 +15,20 @@ const server = createServer((req, res) => {
   const parts = [];
   req.on('data', (part) => parts.push(part));
   req.on('end', () => {
-    const controller = new AbortController();
+    // undici takes an EventEmitter as `signal`: far cheaper than an AbortController (rxllm does the same).
+    const signal = new EventEmitter();
+    signal.aborted = false;
     res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (res.writableFinished) return;
+      signal.aborted = true;
+      signal.emit('abort');
     });
     request(upstream, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: req.headers.accept ?? '*/*' },
       body: Buffer.concat(parts),
       dispatcher: agent,
-      signal: controller.signal,
+      signal,
     }).then(
       ({ statusCode, headers, body }) => {
         body.on('error', () => {});

@@ -24,7 +24,10 @@ function hasFreeSlot(deployment: Deployment, state: DeploymentState): boolean {
 }
 
 /** The deployments grouped by `order`, lowest first; no `order` sorts after every number. */
-function byOrder(deployments: readonly Deployment[]): Deployment[][] {
+function byOrder(deployments: readonly Deployment[]): (readonly Deployment[])[] {
+  // The usual case, one tier (no deployment sets `order`, or all the same): no grouping, no sort.
+  const first = deployments[0]?.order;
+  if (deployments.every((deployment) => deployment.order === first)) return [deployments];
   const tiers = new Map<number, Deployment[]>();
   for (const deployment of deployments) {
     const order = deployment.order ?? Number.POSITIVE_INFINITY;
@@ -55,8 +58,8 @@ function byOrder(deployments: readonly Deployment[]): Deployment[][] {
 export function pickDeployment(core: RouterCore, call: CallState, group: string, forRetry: boolean): Deployment | undefined {
   const all = core.settings.groups.get(group) ?? [];
   const now = core.scheduler.now();
-  const states = new Map(all.map((deployment) => [deployment.id, core.store.get(deployment.id)] as const));
-  const stateOf = (deployment: Deployment) => states.get(deployment.id) as DeploymentState;
+  // Nothing can send a deployment a message while this runs, so reading the store is reading one snapshot.
+  const stateOf = (deployment: Deployment): DeploymentState => core.store.get(deployment.id);
 
   const healthy = all.filter((deployment) => !isCooling(stateOf(deployment), now));
   if (healthy.length === 0) {
