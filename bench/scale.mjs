@@ -17,7 +17,9 @@
 // Run: node --expose-gc bench/scale.mjs [--quick]   (after `npm run build`)
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { EventEmitter } from 'node:events';
 import { Observable } from 'rxjs';
+import { Agent, request as undiciRequest } from 'undici';
 import { Router } from '../dist/index.js';
 import { firstContentChunk, messages, roleChunk, tickChunk } from './lib/fixtures.mjs';
 import { ask, coreFor, startNode, stop } from './lib/processes.mjs';
@@ -79,32 +81,100 @@ function memory() {
   return { rss, heapUsed };
 }
 
+/** Streams and probes through the Router (over the in-process provider, or over HTTP). */
+function routerClient(mode, apiBase, localAborts) {
+  const router = new Router(config(apiBase), mode === 'http' ? { env: {} } : { env: {}, provider: inProcessProvider(localAborts) });
+  return {
+    open(onFirst) {
+      let first = true;
+      let chunks = 0;
+      const subscription = router.completion$({ model: 'open', messages, stream: true }).subscribe({
+        next: () => {
+          chunks += 1;
+          if (first) {
+            first = false;
+            onFirst();
+          }
+        },
+        error: (error) => console.error('open stream failed:', error.code ?? error),
+      });
+      return { subscription, chunks: () => chunks };
+    },
+    probe(id, onError) {
+      router.completion$({ model: 'probe', messages, stream: true, user: id }).subscribe({ error: (error) => onError(error.code) });
+    },
+    close: () => router.close(),
+  };
+}
+
+/**
+ * The floor for the same load: bare undici requests (SSE split and each event JSON-parsed, as any
+ * client must), and probes timed by a plain setTimeout that aborts the request.
+ */
+function bareClient(apiBase) {
+  const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  const url = `${apiBase}/chat/completions`;
+  const send = (body, signal) =>
+    undiciRequest(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher: agent, signal });
+  const abortable = () => {
+    const signal = new EventEmitter();
+    signal.aborted = false;
+    return {
+      signal,
+      abort: () => {
+        signal.aborted = true;
+        signal.emit('abort');
+      },
+    };
+  };
+  return {
+    open(onFirst) {
+      const { signal, abort } = abortable();
+      let chunks = 0;
+      send({ model: 'open-a', messages, stream: true }, signal).then(
+        ({ body }) => {
+          body.on('error', () => {});
+          const decoder = new TextDecoder();
+          let buffered = '';
+          body.on('data', (bytes) => {
+            buffered += decoder.decode(bytes, { stream: true });
+            let end;
+            while ((end = buffered.indexOf('\n\n')) !== -1) {
+              const event = buffered.slice(0, end);
+              buffered = buffered.slice(end + 2);
+              if (!event.startsWith('data: ') || event === 'data: [DONE]') continue;
+              JSON.parse(event.slice(6));
+              if (chunks++ === 0) onFirst();
+            }
+          });
+        },
+        () => {},
+      );
+      return { subscription: { unsubscribe: abort }, chunks: () => chunks };
+    },
+    probe(id, onError) {
+      const { signal, abort } = abortable();
+      send({ model: 'hang', messages, stream: true, user: id }, signal).catch(() => {});
+      setTimeout(() => {
+        abort();
+        onError('first_chunk_timeout');
+      }, probeTimeoutMs);
+    },
+    close: () => agent.close(),
+  };
+}
+
 async function runCase(mode, n) {
   let mock;
   let apiBase = 'http://127.0.0.1:9/v1';
   const localAborts = [];
-  if (mode === 'http') {
+  if (mode !== 'in-process') {
     const started = await startNode(here('./mock-upstream.mjs'), [], { core: coreFor('client') });
     mock = started.child;
     apiBase = `http://127.0.0.1:${started.message.port}/v1`;
   }
-  const router = new Router(config(apiBase), mode === 'http' ? { env: {} } : { env: {}, provider: inProcessProvider(localAborts) });
-  const open = (onFirst) => {
-    let first = true;
-    let chunks = 0;
-    const subscription = router.completion$({ model: 'open', messages, stream: true }).subscribe({
-      next: () => {
-        chunks += 1;
-        if (first) {
-          first = false;
-          onFirst();
-        }
-      },
-      error: (error) => console.error('open stream failed:', error.code ?? error),
-    });
-    return { subscription, chunks: () => chunks };
-  };
-
+  const client = mode === 'bare-http' ? bareClient(apiBase) : routerClient(mode, apiBase, localAborts);
+  const open = client.open;
   // Warm up (JIT, one pooled connection), then the baseline.
   for (let i = 0; i < 50; i++) {
     let stream;
@@ -142,13 +212,10 @@ async function runCase(mode, n) {
     new Promise((resolve) => {
       const start = nowMs();
       dueAt.set(id, start + probeTimeoutMs);
-      router.completion$({ model: 'probe', messages, stream: true, user: id }).subscribe({
-        error: (error) => {
-          errors[error.code] = (errors[error.code] ?? 0) + 1;
-          late.push(nowMs() - start - probeTimeoutMs);
-          resolve();
-        },
-        complete: resolve,
+      client.probe(id, (code) => {
+        errors[code] = (errors[code] ?? 0) + 1;
+        late.push(nowMs() - start - probeTimeoutMs);
+        resolve();
       });
     });
   await Promise.all(
@@ -158,15 +225,15 @@ async function runCase(mode, n) {
   );
   await sleep(300);
   // When the upstream saw each probe's connection close, after the moment its 50 ms were up.
-  const aborts = mode === 'http' ? (await ask(mock, { type: 'aborts' })).aborts : localAborts;
+  const aborts = mock ? (await ask(mock, { type: 'aborts' })).aborts : localAborts;
   for (const [id, at] of aborts) if (dueAt.has(id)) abortSeen.push(at - dueAt.get(id));
-  const upstreamOpen = mode === 'http' ? (await ask(mock, { type: 'stats' })).open : n;
+  const upstreamOpen = mock ? (await ask(mock, { type: 'stats' })).open : n;
   const chunksSeen = streams.reduce((sum, stream) => sum + stream.chunks(), 0);
 
   const closeStart = nowMs();
   for (const stream of streams) stream.subscription.unsubscribe();
   const closeMs = nowMs() - closeStart;
-  await router.close();
+  await client.close();
   if (mock) await stop(mock);
 
   const lateSorted = sortNumbers(late);
@@ -201,6 +268,7 @@ async function main() {
     ['in-process', 10_000],
     ['http', 1_000],
     ['http', 10_000],
+    ['bare-http', 10_000], // the floor: bare undici, no Router
   ];
   const results = [];
   for (const [mode, n] of cases) {
@@ -226,7 +294,7 @@ async function main() {
         'open all / close all ms',
       ],
       results.map((r) => [
-        r.n === 0 ? 'control: no streams' : `${r.mode === 'http' ? 'HTTP (undici) to mock' : 'in-process'}, ${r.n}`,
+        r.n === 0 ? 'control: no streams' : `${{ http: 'Router, HTTP (undici) to mock', 'bare-http': 'floor: bare undici, no Router', 'in-process': 'Router, in-process provider' }[r.mode]}, ${r.n}`,
         fmt(r.rssPerStream / 1024, 1),
         fmt(r.heapPerStream / 1024, 1),
         `${fmt(r.rssBefore / 2 ** 20, 0)} → ${fmt(r.rssAfter / 2 ** 20, 0)}`,
@@ -237,7 +305,7 @@ async function main() {
       ]),
     ),
   );
-  const big = results.filter((r) => r.n === 10_000);
+  const big = results.filter((r) => r.n === 10_000 && r.mode !== 'bare-http');
   const rows = big.flatMap((r) => [
     [`${r.mode}, 10k: RSS growth per stream`, `${fmt(r.rssPerStream / 1024, 1)} KiB`, '≤ 20 KiB', r.rssPerStream / 1024 <= 20 ? 'yes' : 'NO'],
     [`${r.mode}, 10k: 50 ms timeout fires late by, p99`, `${fmt(r.lateP99, 2)} ms`, '≤ 5 ms', r.lateP99 <= 5 ? 'yes' : 'NO'],
