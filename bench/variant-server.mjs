@@ -4,11 +4,13 @@
 //   provider  node:http + JSON.parse of the request + rxllm's undici provider + JSON.stringify of the answer
 //   router    node:http + JSON.parse + Router.completion$ (the HTTP provider) + JSON.stringify
 //   proxy     rxllm's createProxyServer over the Router, its log line dropped
-//   proxy-log createProxyServer, log line to stdout (/dev/null here): what the CLI runs
+//   proxy-log createProxyServer, log line to stdout (/dev/null here), one write per line
+//   proxy-log-batched  the same, lines batched into one write per event-loop turn: what the CLI runs
 //
 // UPSTREAM=http://127.0.0.1:PORT node bench/variant-server.mjs VARIANT  (sends { port } over IPC)
 import { createServer } from 'node:http';
 import { Router, createOpenAICompatibleProvider, parseRouterConfig } from '../dist/index.js';
+import { batchedLines } from '../dist/cli/batched-lines.js';
 import { createProxyServer } from '../dist/proxy/create-proxy-server.js';
 import { routerConfig } from './lib/fixtures.mjs';
 
@@ -66,7 +68,12 @@ if (variant === 'provider') {
   });
 } else {
   const router = new Router(config, { env: {} });
-  const log = variant === 'proxy-log' ? (line) => process.stdout.write(`${line}\n`) : () => {};
+  const log =
+    variant === 'proxy-log'
+      ? (line) => process.stdout.write(`${line}\n`)
+      : variant === 'proxy-log-batched'
+        ? batchedLines((text) => process.stdout.write(text)).line
+        : () => {};
   server = createProxyServer({ router, log }).server;
 }
 

@@ -8,6 +8,7 @@ import { createProxyServer, type ListenAddress } from '../proxy/create-proxy-ser
 import { logfmt } from '../proxy/logfmt.js';
 import { Router } from '../router/router.js';
 import { parseCliArgs, usage, UsageError } from './parse-cli-args.js';
+import { batchedLines } from './batched-lines.js';
 import { startupLines } from './startup-lines.js';
 
 /** Where the CLI talks and what it listens to; the process's own by default. */
@@ -19,8 +20,12 @@ export interface CliIo {
   readonly signals: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
 }
 
+const stdoutLines = batchedLines((text) => process.stdout.write(text));
+// Whatever is pending when the process exits is still written (the write is synchronous for files and pipes).
+process.once('exit', stdoutLines.flush);
+
 const processIo: CliIo = {
-  stdout: (line) => process.stdout.write(`${line}\n`),
+  stdout: stdoutLines.line,
   stderr: (line) => process.stderr.write(`${line}\n`),
   env: process.env,
   signals: process,
