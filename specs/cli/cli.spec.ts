@@ -174,7 +174,7 @@ router_settings:
     expect(cli.stdout()).toContain('msg=stopped');
   });
 
-  it('calls a real OpenAI-compatible upstream with the key from the environment', async () => {
+  it('calls an OpenAI-compatible upstream (the fake one on 127.0.0.1) with the key from the environment', async () => {
     const upstream = await startFakeUpstream();
     try {
       upstream.behave('upstream-model', { kind: 'answer', content: 'hello through the CLI' });
