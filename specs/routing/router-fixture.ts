@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
 import type { DeploymentConfig, RouterConfig } from '../../src/config/router-config-schema.js';
 import type { Deployment } from '../../src/config/router-settings.js';
+import { testDeployment } from '../support/test-deployment.js';
 import { type DeploymentState, initialDeploymentState } from '../../src/deployments/deployment-state.js';
 import type { ChatCompletion, ChatCompletionChunk, RouterRequest } from '../../src/protocol/chat.js';
 import type { Provider, ProviderRequest } from '../../src/providers/provider.js';
@@ -105,29 +106,7 @@ export function describeEvent(event: RouterEvent): string {
 
 /** A resolved deployment for calling a strategy directly (no config parsing). */
 export function fakeDeployment(id: string, fields: Partial<Deployment> = {}): Deployment {
-  return {
-    id,
-    group: 'g',
-    provider: 'openai',
-    model: id,
-    apiBase: 'http://127.0.0.1:1',
-    apiKey: undefined,
-    timeoutMs: undefined,
-    streamTimeoutMs: undefined,
-    streamIdleTimeoutMs: undefined,
-    numRetries: undefined,
-    cooldownTimeMs: undefined,
-    rpm: undefined,
-    tpm: undefined,
-    weight: undefined,
-    order: undefined,
-    maxParallelRequests: undefined,
-    inputCostPerToken: undefined,
-    outputCostPerToken: undefined,
-    mockResponse: undefined,
-    mockTimeout: false,
-    ...fields,
-  };
+  return testDeployment({ id, group: 'g', model: id, apiBase: 'http://127.0.0.1:1', ...fields });
 }
 
 /** A deployment state for calling a strategy directly. */
