@@ -1,26 +1,22 @@
 import type { RetryPolicy } from '../config/router-config-schema.js';
-import {
-  AuthenticationError,
-  BadRequestError,
-  ContentPolicyViolationError,
-  InternalServerError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  RequestTimeoutError,
-  UnprocessableEntityError,
-} from '../errors/error-classes.js';
+import { type FailureKind, failureKind } from '../deployments/failure-kind.js';
 import { RxllmError } from '../errors/rxllm-error.js';
+
+// Errors are classified once (`failureKind`, shared with the cooldown rules), so that `retry_policy`
+// and `allowed_fails_policy` always agree on which class an error belongs to (a 503 is a server error
+// for both).
+const policyKeys: Partial<Record<FailureKind, keyof RetryPolicy>> = {
+  content_policy: 'ContentPolicyViolationErrorRetries',
+  bad_request: 'BadRequestErrorRetries',
+  authentication: 'AuthenticationErrorRetries',
+  timeout: 'TimeoutErrorRetries',
+  rate_limit: 'RateLimitErrorRetries',
+  server: 'InternalServerErrorRetries',
+};
 
 /** The `retry_policy` key for an error's class, as LiteLLM names them. */
 export function retryPolicyKey(error: unknown): keyof RetryPolicy | undefined {
-  if (error instanceof ContentPolicyViolationError) return 'ContentPolicyViolationErrorRetries';
-  if (error instanceof BadRequestError) return 'BadRequestErrorRetries';
-  if (error instanceof AuthenticationError) return 'AuthenticationErrorRetries';
-  if (error instanceof RequestTimeoutError) return 'TimeoutErrorRetries';
-  if (error instanceof RateLimitError) return 'RateLimitErrorRetries';
-  if (error instanceof InternalServerError) return 'InternalServerErrorRetries';
-  return undefined;
+  return policyKeys[failureKind(error)];
 }
 
 export interface RetrySources {
@@ -59,12 +55,20 @@ export interface RetryContext {
 export function isRetryable(error: unknown, context: RetryContext): boolean {
   if (!(error instanceof RxllmError)) return false;
   if (context.hasSpecificFallbacks) return false;
-  const key = retryPolicyKey(error);
+  const kind = failureKind(error);
+  const key = policyKeys[kind];
   const optedIn = key !== undefined && (context.retryPolicy?.[key] ?? 0) > 0;
-  if (error instanceof BadRequestError) return optedIn;
-  if (error instanceof AuthenticationError) return context.groupSize > 1 || optedIn;
-  if (error instanceof PermissionDeniedError || error instanceof NotFoundError || error instanceof UnprocessableEntityError) {
-    return false;
+  switch (kind) {
+    case 'bad_request':
+    case 'content_policy':
+      return optedIn;
+    case 'authentication':
+      return context.groupSize > 1 || optedIn;
+    case 'permission':
+    case 'not_found':
+    case 'unprocessable':
+      return false;
+    default:
+      return true;
   }
-  return true;
 }
