@@ -1,10 +1,10 @@
-import { defer, Observable } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import { maxTimerMs } from '../config/limits.js';
 import type { Deployment } from '../config/router-settings.js';
 import type { DeploymentMessage } from '../deployments/deployment-message.js';
 import { failureKind } from '../deployments/failure-kind.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
-import { attemptTimeout } from '../policies/attempt-timeout.js';
+import { RequestTimeoutError } from '../errors/error-classes.js';
 import { streamTimeouts } from '../policies/stream-timeouts.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../protocol/chat.js';
 import { mockResponse$, mockTimeout$ } from '../providers/mock-provider.js';
@@ -54,7 +54,10 @@ function usageOf(value: CallOutput): Usage | undefined {
  * cancelled) and to the call's record. Errors come out as `RxllmError`s.
  */
 export function attempt$(core: RouterCore, call: CallState, deployment: Deployment): Observable<CallOutput> {
-  return defer(() => {
+  // One subscriber for the attempt, its report to the actor and (non-streaming) its cap: a proxy pays
+  // for every layer on every request (bench/README.md). `attemptTimeout()` stays exported as the
+  // operator for pipelines of one's own; this is the same clock inline.
+  return new Observable<CallOutput>((subscriber) => {
     const { scheduler, store } = core;
     const startedAt = scheduler.now();
     const attempt = call.startAttempt(deployment, startedAt);
@@ -62,14 +65,6 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
     emit(core, () => ({ type: 'attemptStarted', call: call.id, group: deployment.group, deployment: deployment.id, at: startedAt }));
 
     const clocks = attemptClocks(deployment, core.settings, call.request);
-    let source = providerCall$(core, call, deployment);
-    if (call.request.stream) {
-      source = (source as Observable<ChatCompletionChunk>).pipe(
-        streamTimeouts({ first: clocks.firstChunkMs, idle: clocks.idleMs, scheduler }),
-      );
-    } else if (clocks.attemptMs !== undefined) {
-      source = source.pipe(attemptTimeout(clocks.attemptMs, { scheduler }));
-    }
 
     let ttftMs: number | undefined;
     let chunks = 0;
@@ -95,8 +90,43 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       });
     };
 
-    return new Observable<CallOutput>((subscriber) => {
-      const subscription = source.subscribe({
+    const fail = (raw: unknown): void => {
+      const error = toRxllmError(raw);
+      const at = scheduler.now();
+      if (call.failAttempt(attempt, error, at)) {
+        reportFailure(at, { kind: failureKind(error), status: error.status, code: error.code }, error.retryAfter);
+      }
+      subscriber.error(error);
+    };
+
+    let source: Observable<CallOutput>;
+    try {
+      source = providerCall$(core, call, deployment);
+    } catch (error) {
+      // A provider that throws instead of returning an Observable still ends the attempt, reported.
+      fail(error);
+      return undefined;
+    }
+    if (call.request.stream) {
+      source = (source as Observable<ChatCompletionChunk>).pipe(
+        streamTimeouts({ first: clocks.firstChunkMs, idle: clocks.idleMs, scheduler }),
+      );
+    }
+
+    const upstream = new Subscription();
+    // Non-streaming: `attempt_timeout` caps the whole attempt. The request is aborted before the error
+    // goes out, as `timeout` does, so a retry never overlaps the attempt it gives up.
+    if (clocks.attemptMs !== undefined && !call.request.stream) {
+      const ms = clocks.attemptMs;
+      upstream.add(
+        scheduler.schedule(() => {
+          upstream.unsubscribe();
+          fail(new RequestTimeoutError(`the attempt did not complete within ${ms} ms`, { code: 'attempt_timeout' }));
+        }, ms),
+      );
+    }
+    upstream.add(
+      source.subscribe({
         next: (value) => {
           chunks += 1;
           if (ttftMs === undefined) {
@@ -107,14 +137,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
           usage = usageOf(value) ?? usage;
           subscriber.next(value);
         },
-        error: (raw: unknown) => {
-          const error = toRxllmError(raw);
-          const at = scheduler.now();
-          if (call.failAttempt(attempt, error, at)) {
-            reportFailure(at, { kind: failureKind(error), status: error.status, code: error.code }, error.retryAfter);
-          }
-          subscriber.error(error);
-        },
+        error: fail,
         complete: () => {
           const at = scheduler.now();
           call.committedTo ??= deployment;
@@ -139,26 +162,26 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
           }
           subscriber.complete();
         },
-      });
-      return () => {
-        subscription.unsubscribe();
-        // Still open here means nobody reported an outcome: the deadline cut it, or the caller left.
-        if (!call.closeAttempt(attempt)) return;
-        const at = scheduler.now();
-        if (call.deadlineFired) {
-          reportFailure(at, { kind: 'timeout', status: 408, code: 'deadline_exceeded' }, undefined);
-          return;
-        }
-        emit(core, () => ({
-          type: 'attemptCancelled',
-          call: call.id,
-          group: deployment.group,
-          deployment: deployment.id,
-          at,
-          latencyMs: at - startedAt,
-        }));
-        store.send(deployment.id, { type: 'attemptCancelled' });
-      };
-    });
+      }),
+    );
+    return () => {
+      upstream.unsubscribe();
+      // Still open here means nobody reported an outcome: the deadline cut it, or the caller left.
+      if (!call.closeAttempt(attempt)) return;
+      const at = scheduler.now();
+      if (call.deadlineFired) {
+        reportFailure(at, { kind: 'timeout', status: 408, code: 'deadline_exceeded' }, undefined);
+        return;
+      }
+      emit(core, () => ({
+        type: 'attemptCancelled',
+        call: call.id,
+        group: deployment.group,
+        deployment: deployment.id,
+        at,
+        latencyMs: at - startedAt,
+      }));
+      store.send(deployment.id, { type: 'attemptCancelled' });
+    };
   });
 }

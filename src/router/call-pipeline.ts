@@ -1,7 +1,6 @@
-import { catchError, defer, type Observable, tap, throwError } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
-import { deadline } from '../policies/deadline.js';
 import { recoverBeforeFirstValue } from '../policies/recover-before-first-value.js';
 import type { RouterRequest } from '../protocol/chat.js';
 import type { CallOutput } from './attempt.js';
@@ -65,30 +64,47 @@ function checkGroups(core: RouterCore, call: CallState, request: RouterRequest):
   }
 }
 
+/** A call validated and set up, or why it cannot run. */
+function startCall(core: RouterCore, request: RouterRequest): CallState {
+  // Checked on subscribe: the Observable is cold and may have been made before close().
+  if (core.lifecycle.closed) throw new ServiceUnavailableError('the router is closed', { code: 'router_closed' });
+  const parsed = parseRequest(request);
+  const { settings, scheduler } = core;
+  const timeoutMs = parsed.timeoutMs ?? settings.timeoutMs;
+  const call = new CallState(
+    ++callCount,
+    parsed,
+    {
+      fallbacks: parsed.fallbacks ?? settings.fallbacks,
+      defaultFallbacks: settings.defaultFallbacks,
+      contextWindowFallbacks: settings.contextWindowFallbacks,
+      contentPolicyFallbacks: settings.contentPolicyFallbacks,
+    },
+    timeoutMs,
+    scheduler.now() + timeoutMs,
+  );
+  checkGroups(core, call, request);
+  return call;
+}
+
 /**
  * A whole call as one cold Observable (DESIGN §1): validate, resolve the group, run its attempts and
  * fallbacks under the call's deadline, and end in one result or one typed error carrying every attempt.
+ *
+ * It is one subscriber rather than `defer` + `deadline` + `catchError` + `tap`: a proxy pays for each
+ * layer on every request (bench/README.md), and the deadline, the final error and the commit all need
+ * the same call state anyway. `deadline()` stays exported for callers composing their own pipelines.
  */
 export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info: CallInfo) => void): Observable<CallOutput> {
-  return defer(() => {
-    // Checked on subscribe: the Observable is cold and may have been made before close().
-    if (core.lifecycle.closed) throw new ServiceUnavailableError('the router is closed', { code: 'router_closed' });
-    const parsed = parseRequest(request);
-    const { settings, scheduler } = core;
-    const timeoutMs = parsed.timeoutMs ?? settings.timeoutMs;
-    const call = new CallState(
-      ++callCount,
-      parsed,
-      {
-        fallbacks: parsed.fallbacks ?? settings.fallbacks,
-        defaultFallbacks: settings.defaultFallbacks,
-        contextWindowFallbacks: settings.contextWindowFallbacks,
-        contentPolicyFallbacks: settings.contentPolicyFallbacks,
-      },
-      timeoutMs,
-      scheduler.now() + timeoutMs,
-    );
-    checkGroups(core, call, request);
+  return new Observable<CallOutput>((subscriber) => {
+    let call: CallState;
+    try {
+      call = startCall(core, request);
+    } catch (error) {
+      subscriber.error(toRxllmError(error));
+      return undefined;
+    }
+    const { scheduler } = core;
     let committed = false;
     // Told once: before the first value, or at completion when the answer was empty (a stream of
     // nothing but `[DONE]`), so that a caller writing headers always learns who answered.
@@ -103,13 +119,34 @@ export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info
         attemptedRetries: call.retriesInGroup,
         attemptedFallbacks: call.hops,
         attempts: call.records.length + 1,
-        timeoutMs,
+        timeoutMs: call.timeoutMs,
       });
     };
-    return withFallbacks$(core, call, parsed.group).pipe(
-      deadline(timeoutMs, { scheduler, with: () => call.deadlineError(scheduler.now()) }),
-      catchError((error: unknown) => throwError(() => call.finalError(toRxllmError(error)))),
-      tap({ next: commit, complete: commit }),
+    const attempts = new Subscription();
+    // The deadline errors, never completes early. Its error is made while the attempts are still live,
+    // so that it can list the one it cuts; they are unsubscribed (their requests aborted) before the
+    // error goes out, so whatever reacts to it never overlaps them.
+    const deadlineTimer = scheduler.schedule(() => {
+      const error = call.deadlineError(scheduler.now());
+      attempts.unsubscribe();
+      subscriber.error(call.finalError(error));
+    }, call.timeoutMs);
+    attempts.add(
+      withFallbacks$(core, call, call.request.group).subscribe({
+        next: (value) => {
+          commit();
+          subscriber.next(value);
+        },
+        error: (error: unknown) => subscriber.error(call.finalError(toRxllmError(error))),
+        complete: () => {
+          commit();
+          subscriber.complete();
+        },
+      }),
     );
-  }).pipe(catchError((error: unknown) => throwError(() => toRxllmError(error))));
+    return () => {
+      deadlineTimer.unsubscribe();
+      attempts.unsubscribe();
+    };
+  });
 }
