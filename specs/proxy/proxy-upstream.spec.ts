@@ -166,4 +166,41 @@ describe('the proxy in front of an OpenAI-compatible upstream', () => {
     await waitUntil(() => proxy.lines.length === 1, 5_000, 'the request log line');
     expect(proxy.lines.join('\n')).not.toContain(providerKey);
   });
+  it("sends a JSON answer on with the upstream's own bytes (its spacing, key order and extra fields), not a re-serialised copy", async () => {
+    // Pretty-printed, `usage` first, a field OpenAI's types lack: a parse + stringify would change all three.
+    const upstreamBody = `{
+  "usage": { "prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5 },
+  "id": "chatcmpl-raw-1",
+  "object": "chat.completion",
+  "created": 1700000000,
+  "model": "gpt-ok-2025-01-01",
+  "choices": [ { "index": 0, "message": { "role": "assistant", "content": "caf\u00e9 \u2603" }, "finish_reason": "stop" } ],
+  "provider_extra": 1.50
+}`;
+    upstream.behave('gpt-ok', { kind: 'raw', status: 200, contentType: 'application/json', pieces: [upstreamBody.slice(0, 40), upstreamBody.slice(40)] });
+    const response = await postChat(proxy.url, { model: 'ok', messages });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toBe(upstreamBody);
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(upstreamBody)));
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('x-litellm-model-id')).toBe('gpt-ok-1');
+    expect((JSON.parse(text) as ChatCompletion).choices[0]?.message.content).toBe('café ☃');
+  });
+
+  it('re-serialises a JSON answer that came with a byte order mark, so that clients get plain JSON', async () => {
+    const completion = {
+      id: 'chatcmpl-bom',
+      object: 'chat.completion',
+      created: 1700000000,
+      model: 'gpt-ok',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'with a BOM' }, finish_reason: 'stop' }],
+    };
+    upstream.behave('gpt-ok', { kind: 'raw', status: 200, contentType: 'application/json', pieces: [`\ufeff${JSON.stringify(completion)}`] });
+    const response = await postChat(proxy.url, { model: 'ok', messages });
+    expect(response.status).toBe(200);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes[0]).toBe('{'.charCodeAt(0));
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual(completion);
+  });
 });

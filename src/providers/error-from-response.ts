@@ -27,7 +27,7 @@ export interface ErrorResponse {
  */
 export async function errorFromResponse(response: ErrorResponse, nowMs: number, apiKey?: string): Promise<RxllmError> {
   const retryAfter = parseRetryAfter(response.headers, nowMs);
-  const { text } = await readBodyText(response.body, errorBodyLimitBytes).catch((): BodyText => ({ text: '', truncated: true }));
+  const { text } = await readBodyText(response.body, errorBodyLimitBytes).catch((): BodyText => ({ text: '', bytes: Buffer.alloc(0), truncated: true }));
   let body: unknown;
   try {
     body = JSON.parse(text) as unknown;

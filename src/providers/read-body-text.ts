@@ -3,7 +3,15 @@ import type { Readable } from 'node:stream';
 /** A body read as text, and whether it was cut at the limit (the rest is left unread). */
 export interface BodyText {
   readonly text: string;
+  /** The bytes `text` was decoded from (cut at the limit when `truncated`). */
+  readonly bytes: Buffer;
   readonly truncated: boolean;
+}
+
+/** UTF-8 as `TextDecoder` decodes it (a leading BOM dropped, bad sequences as U+FFFD), without making one per body. */
+function decodeUtf8(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**
@@ -20,8 +28,9 @@ export function readBodyText(body: Readable, limitBytes = Number.POSITIVE_INFINI
     let length = 0;
     const finish = (truncated: boolean): void => {
       body.off('data', onData).off('end', onEnd).off('error', onError);
-      const all = Buffer.concat(buffers, length);
-      resolve({ text: new TextDecoder('utf-8').decode(truncated ? all.subarray(0, limitBytes) : all), truncated });
+      const all = buffers.length === 1 ? (buffers[0] as Buffer) : Buffer.concat(buffers, length);
+      const bytes = truncated ? all.subarray(0, limitBytes) : all;
+      resolve({ text: decodeUtf8(bytes), bytes, truncated });
     };
     const onData = (bytes: Buffer): void => {
       buffers.push(bytes);

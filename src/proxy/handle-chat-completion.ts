@@ -4,6 +4,7 @@ import { BadRequestError, InternalServerError } from '../errors/error-classes.js
 import { RxllmError } from '../errors/rxllm-error.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk, RouterRequest } from '../protocol/chat.js';
+import { upstreamJsonOf } from '../providers/upstream-json.js';
 import type { CallInfo } from '../router/router-events.js';
 import { applyTimeoutHeaders } from './apply-timeout-headers.js';
 import { effectiveTimeoutMs, headerTimeoutMs } from './effective-timeout-ms.js';
@@ -143,9 +144,12 @@ function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, un
             res.write(`data: ${JSON.stringify(chunk)}\n\n`);
           }
         : (completion: ChatCompletion | ChatCompletionChunk) => {
-            const json = JSON.stringify(completion);
+            // The upstream's bytes when the completion is theirs unchanged: no second serialisation.
+            const json = upstreamJsonOf(completion) ?? JSON.stringify(completion);
             const headers = info === undefined ? {} : callHeaders(info);
-            res.writeHead(200, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+            headers['content-type'] = 'application/json';
+            headers['content-length'] = typeof json === 'string' ? Buffer.byteLength(json) : json.length;
+            res.writeHead(200, headers);
             res.end(json);
           },
       error: (error: unknown) => fail(toRxllmError(error)),
