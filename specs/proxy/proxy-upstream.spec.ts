@@ -203,4 +203,27 @@ describe('the proxy in front of an OpenAI-compatible upstream', () => {
     expect(bytes[0]).toBe('{'.charCodeAt(0));
     expect(JSON.parse(bytes.toString('utf8'))).toEqual(completion);
   });
+  it("sends each stream chunk on with the upstream's own JSON text, and a multi-line data event as one line", async () => {
+    const first = '{"id": "c1",  "object": "chat.completion.chunk", "created": 1, "model": "gpt-ok", "choices": [{"index": 0, "delta": {"role": "assistant", "content": "h\\u00e9"}, "finish_reason": null}], "provider_extra": 1.50}';
+    const multiLine = {
+      id: 'c1',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'gpt-ok',
+      choices: [{ index: 0, delta: { content: 'llo' }, finish_reason: 'stop' }],
+    };
+    // The second event's JSON is split over two `data:` lines (between two keys), which SSE joins with a line break.
+    const json = JSON.stringify(multiLine);
+    const cut = json.indexOf('"choices"');
+    const [head, tail] = [json.slice(0, cut), json.slice(cut)];
+    upstream.behave('gpt-ok', {
+      kind: 'raw',
+      pieces: [`data: ${first}\n\n`, `data: ${head}\ndata: ${tail}\n\n`, 'data: [DONE]\n\n'],
+    });
+    const response = await postChat(proxy.url, { model: 'ok', messages, stream: true });
+    expect(response.status).toBe(200);
+    const events = sseData(await response.text());
+    expect(events).toEqual([first, json, '[DONE]']);
+    expect(JSON.parse(events[0] as string).choices[0].delta.content).toBe('hé');
+  });
 });

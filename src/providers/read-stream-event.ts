@@ -3,6 +3,7 @@ import { APIConnectionError } from '../errors/error-classes.js';
 import type { RxllmError } from '../errors/rxllm-error.js';
 import type { ChatCompletionChunk } from '../protocol/chat.js';
 import { errorFromErrorBody, isErrorBody } from './error-from-error-body.js';
+import { rememberUpstreamJson } from './upstream-json.js';
 
 /** What one SSE event of a chat-completions stream means. */
 export type StreamEvent =
@@ -43,5 +44,7 @@ export function readStreamEvent(event: EventSourceMessage, apiKey?: string): Str
   if (typeof value !== 'object' || value === null || !Array.isArray((value as { choices?: unknown }).choices)) {
     return { kind: 'error', error: new APIConnectionError('malformed event in the upstream stream: not a chat.completion.chunk') };
   }
+  // Kept to be sent on as it came, unless it spans lines (a multi-line `data:`): as one `data:` line it would break the framing.
+  if (data.indexOf('\n') === -1) rememberUpstreamJson(value, data);
   return { kind: 'chunk', chunk: value as ChatCompletionChunk };
 }

@@ -1,15 +1,18 @@
-// The upstream's own bytes of a completion read from JSON, so that the proxy can send them on as
-// they came instead of serialising the parsed copy again (bench/README.md: JSON.stringify and the
-// string's re-encoding were a measurable part of a proxied call). Held weakly: they live exactly as
-// long as the completion object, and a completion made any other way (a mock) has none.
-const upstreamBytes = new WeakMap<object, Buffer>();
+// The upstream's own JSON text of a completion or chunk, so that the proxy can send it on as it came
+// instead of serialising the parsed copy again (bench/README.md: JSON.stringify, and re-encoding its
+// string, were a measurable part of every proxied answer and chunk). Held weakly: it lives exactly as
+// long as the value, and a value made any other way (a mock, a caller's own) has none.
+const upstreamJson = new WeakMap<object, Buffer | string>();
 
-/** Records that `value` was parsed from `bytes`, which are valid JSON. */
-export function rememberUpstreamJson(value: object, bytes: Buffer): void {
-  upstreamBytes.set(value, bytes);
+/**
+ * Records that `value` was parsed from `json`: valid JSON with no line break outside strings that
+ * would break SSE framing, and no byte order mark.
+ */
+export function rememberUpstreamJson(value: object, json: Buffer | string): void {
+  upstreamJson.set(value, json);
 }
 
-/** The JSON bytes `value` was parsed from, when it came from an upstream unchanged. */
-export function upstreamJsonOf(value: object): Buffer | undefined {
-  return upstreamBytes.get(value);
+/** The JSON `value` was parsed from, when it came from an upstream unchanged. */
+export function upstreamJsonOf(value: object): Buffer | string | undefined {
+  return upstreamJson.get(value);
 }

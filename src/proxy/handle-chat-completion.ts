@@ -141,7 +141,7 @@ function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, un
     call$.subscribe({
       next: stream
         ? (chunk: ChatCompletion | ChatCompletionChunk) => {
-            res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+            res.write(`data: ${upstreamJsonOf(chunk) ?? JSON.stringify(chunk)}\n\n`);
           }
         : (completion: ChatCompletion | ChatCompletionChunk) => {
             // The upstream's bytes when the completion is theirs unchanged: no second serialisation.
