@@ -25,9 +25,9 @@ function withFallbacks$(core: RouterCore, call: CallState, group: string): Obser
     targets ??= fallbackTargets(group, error, call.fallbackLists);
     while (index < targets.length) {
       const target = targets[index++] as string;
-      if (call.visited.has(target)) continue;
+      if (call.visited.includes(target)) continue;
       if (call.hops >= core.settings.maxFallbacks) return undefined;
-      call.visited.add(target);
+      call.visited.push(target);
       call.hops += 1;
       emit(core, () => ({ type: 'fallback', call: call.id, from: group, to: target, at: core.scheduler.now() }));
       return withFallbacks$(core, call, target);

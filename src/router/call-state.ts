@@ -12,13 +12,17 @@ interface OpenAttempt {
 /**
  * The bookkeeping of one call: the attempts it started, the groups it visited, its retry and
  * fallback counts. It lives as long as one subscription to `completion$`, so calls share nothing.
+ *
+ * Its lists are arrays, not Sets: they hold a handful of entries (one open attempt at a time), and
+ * an open stream keeps its call's state for as long as it runs (bench/stream-memory.mjs).
  */
 export class CallState {
-  readonly visited: Set<string>;
+  /** Model groups this call has entered, its own first. */
+  readonly visited: string[];
   /** Deployments that failed in this call: retries prefer others while others remain. */
-  readonly failed = new Set<string>();
+  readonly failed: string[] = [];
   readonly records: AttemptRecord[] = [];
-  private readonly open = new Set<OpenAttempt>();
+  private readonly open: OpenAttempt[] = [];
   hops = 0;
   retriesInGroup = 0;
   maxRetriesInGroup: number | undefined;
@@ -32,7 +36,7 @@ export class CallState {
     readonly timeoutMs: number,
     readonly deadlineAt: number,
   ) {
-    this.visited = new Set([request.group]);
+    this.visited = [request.group];
   }
 
   enterGroup(): void {
@@ -42,14 +46,14 @@ export class CallState {
 
   startAttempt(deployment: Deployment, at: number): OpenAttempt {
     const attempt = { deployment, startedAt: at };
-    this.open.add(attempt);
+    this.open.push(attempt);
     return attempt;
   }
 
   /** Records a failed attempt; returns false if it had already ended. */
   failAttempt(attempt: OpenAttempt, error: RxllmError, at: number): boolean {
-    if (!this.open.delete(attempt)) return false;
-    this.failed.add(attempt.deployment.id);
+    if (!this.closeAttempt(attempt)) return false;
+    if (!this.failed.includes(attempt.deployment.id)) this.failed.push(attempt.deployment.id);
     this.records.push({
       deployment: attempt.deployment.id,
       group: attempt.deployment.group,
@@ -62,13 +66,16 @@ export class CallState {
 
   /** Ends an attempt without a record (success, or the caller went away); false if already ended. */
   closeAttempt(attempt: OpenAttempt): boolean {
-    return this.open.delete(attempt);
+    const index = this.open.indexOf(attempt);
+    if (index === -1) return false;
+    this.open.splice(index, 1);
+    return true;
   }
 
   /** The deadline's error: every attempt so far, the ones it cut included. */
   deadlineError(at: number): RequestTimeoutError {
     this.deadlineFired = true;
-    const cut = [...this.open].map((attempt) => ({
+    const cut = this.open.map((attempt) => ({
       deployment: attempt.deployment.id,
       group: attempt.deployment.group,
       code: 'deadline_exceeded',

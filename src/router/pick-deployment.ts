@@ -27,7 +27,9 @@ function hasFreeSlot(deployment: Deployment, state: DeploymentState): boolean {
 function byOrder(deployments: readonly Deployment[]): (readonly Deployment[])[] {
   // The usual case, one tier (no deployment sets `order`, or all the same): no grouping, no sort.
   const first = deployments[0]?.order;
-  if (deployments.every((deployment) => deployment.order === first)) return [deployments];
+  let oneTier = true;
+  for (const deployment of deployments) if (deployment.order !== first) oneTier = false;
+  if (oneTier) return [deployments];
   const tiers = new Map<number, Deployment[]>();
   for (const deployment of deployments) {
     const order = deployment.order ?? Number.POSITIVE_INFINITY;
@@ -58,16 +60,33 @@ function byOrder(deployments: readonly Deployment[]): (readonly Deployment[])[] 
 export function pickDeployment(core: RouterCore, call: CallState, group: string, forRetry: boolean): Deployment | undefined {
   const all = core.settings.groups.get(group) ?? [];
   const now = core.scheduler.now();
+  const { store } = core;
   // Nothing can send a deployment a message while this runs, so reading the store is reading one snapshot.
-  const stateOf = (deployment: Deployment): DeploymentState => core.store.get(deployment.id);
+  // One pass, on every call's path: the healthy count, the open ones (healthy with a free slot) and
+  // the fresh ones (open, and not failed in this call), each with its state for the strategy.
+  let healthy = 0;
+  const open: Deployment[] = [];
+  const openStates: DeploymentState[] = [];
+  const fresh: Deployment[] = [];
+  const freshStates: DeploymentState[] = [];
+  for (const deployment of all) {
+    const state = store.get(deployment.id);
+    if (isCooling(state, now)) continue;
+    healthy += 1;
+    if (!hasFreeSlot(deployment, state)) continue;
+    open.push(deployment);
+    openStates.push(state);
+    if (call.failed.includes(deployment.id)) continue;
+    fresh.push(deployment);
+    freshStates.push(state);
+  }
 
-  const healthy = all.filter((deployment) => !isCooling(stateOf(deployment), now));
-  if (healthy.length === 0) {
+  if (healthy === 0) {
     if (forRetry) return undefined;
-    const soonest = Math.min(...all.map((deployment) => stateOf(deployment).cooldownUntil ?? now));
+    const soonest = Math.min(...all.map((deployment) => store.get(deployment.id).cooldownUntil ?? now));
     // Say why: behind a 429 may be a bad key (401) or a missing model (404) that cooled everything.
     const reasons = all
-      .map((deployment) => `${deployment.id} after ${stateOf(deployment).cooldownReason ?? 'errors'}`)
+      .map((deployment) => `${deployment.id} after ${store.get(deployment.id).cooldownReason ?? 'errors'}`)
       .join(', ');
     throw new NoDeploymentsAvailableError(
       `no deployments available for model group "${group}": all ${all.length} are cooling down (${reasons})`,
@@ -75,7 +94,6 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
     );
   }
 
-  const open = healthy.filter((deployment) => hasFreeSlot(deployment, stateOf(deployment)));
   if (open.length === 0) {
     if (forRetry) return undefined;
     throw new RateLimitError(
@@ -84,8 +102,8 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
     );
   }
 
-  const fresh = open.filter((deployment) => !call.failed.has(deployment.id));
   const pool = fresh.length > 0 ? fresh : open;
+  const poolStates = fresh.length > 0 ? freshStates : openStates;
   const context: RoutingContext = {
     stream: call.request.stream,
     estimatedTokens: estimateTokens(call.request.body),
@@ -93,7 +111,8 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
     args: core.settings.routingStrategyArgs,
   };
   for (const tier of byOrder(pool)) {
-    const chosen = core.strategy(tier, tier.map(stateOf), context, core.random);
+    const states = tier === pool ? poolStates : tier.map((deployment) => store.get(deployment.id));
+    const chosen = core.strategy(tier, states, context, core.random);
     if (chosen !== undefined) return chosen;
   }
   if (forRetry) return undefined;
