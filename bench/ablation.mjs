@@ -3,6 +3,10 @@
 // `npm run bench`: a tool for finding where the proxy's cost goes.
 //
 // node bench/ablation.mjs [json|sse] [--rounds N] [--seconds S] [--variants provider,router,proxy,proxy-log]    (after `npm run build`)
+//
+// A variant written DIR:VARIANT runs DIR/bench/variant-server.mjs instead: another checkout with its
+// own dist/ (e.g. `git worktree add /tmp/old <commit>`, link node_modules, build), so that a change is
+// priced before and after in one interleaved run: --variants /tmp/old:proxy-log-batched,proxy-log-batched
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { messages } from './lib/fixtures.mjs';
@@ -23,7 +27,10 @@ const variants = variantsAt === -1 ? ['provider', 'router', 'proxy', 'proxy-log'
 const servers = [];
 servers.push({ name: 'pass-through floor', ...(await startNode(here('./passthrough-proxy.mjs'), [], { core: coreFor('server'), env: { UPSTREAM: upstream } })) });
 for (const variant of variants) {
-  servers.push({ name: variant, ...(await startNode(here('./variant-server.mjs'), [variant], { core: coreFor('server'), env: { UPSTREAM: upstream } })) });
+  const at = variant.lastIndexOf(':');
+  const script = at === -1 ? here('./variant-server.mjs') : `${variant.slice(0, at)}/bench/variant-server.mjs`;
+  const layer = at === -1 ? variant : variant.slice(at + 1);
+  servers.push({ name: variant, ...(await startNode(script, [layer], { core: coreFor('server'), env: { UPSTREAM: upstream } })) });
 }
 const body = JSON.stringify({ model: 'bench', messages, stream: kind === 'sse' });
 const run = (server, duration) =>
