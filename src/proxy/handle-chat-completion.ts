@@ -133,8 +133,8 @@ function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, un
     subscription.unsubscribe();
     fail(error);
   };
-  // Registered before subscribing: the client may leave at any point, even during a sync answer.
-  res.once('close', () => subscription.unsubscribe());
+  // Set before subscribing: the client may leave at any point, even during a sync answer.
+  active.onClose = () => subscription.unsubscribe();
 
   const call$ = ctx.router.completion$(body as RouterRequest, { onCommit });
   subscription.add(

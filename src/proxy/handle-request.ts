@@ -88,6 +88,7 @@ export function handleRequest(ctx: ProxyContext, onClosed: () => void): (req: In
     const active: ActiveRequest = { abort: (error) => writeError(res, error) };
     ctx.active.add(active);
     res.once('close', () => {
+      active.onClose?.();
       ctx.active.delete(active);
       const clientClosed = !res.writableFinished;
       ctx.log(

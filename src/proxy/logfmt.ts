@@ -5,8 +5,9 @@ export type LogValue = string | number | boolean | undefined;
 const plain = /^[^\s"=\\]+$/;
 
 function formatValue(value: string | number | boolean): string {
-  const text = String(value);
-  return plain.test(text) ? text : JSON.stringify(text);
+  // A number or boolean always prints as a plain word (NaN, -1.5, true): only strings need the test.
+  if (typeof value !== 'string') return String(value);
+  return plain.test(value) ? value : JSON.stringify(value);
 }
 
 /**

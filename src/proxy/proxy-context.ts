@@ -6,6 +6,11 @@ import type { BearerCheck } from './bearer-auth.js';
 export interface ActiveRequest {
   /** Stops the call (aborting the upstream request) and ends the response with `error`. */
   abort(error: RxllmError): void;
+  /**
+   * Run first when the response closes (answered, or the client left): stops a call still running.
+   * One 'close' listener per request serves both this and the log line.
+   */
+  onClose?: (() => void) | undefined;
 }
 
 /** What every request handler of one proxy server shares. */

@@ -27,6 +27,19 @@ export interface ResponseOutcome {
   readonly clientClosed: boolean;
 }
 
+let isoTimeMs = Number.NaN;
+let isoTime = '';
+
+/** `new Date().toISOString()`, made once per millisecond: a busy proxy logs many requests in each one. */
+function isoTimeNow(): string {
+  const now = Date.now();
+  if (now !== isoTimeMs) {
+    isoTimeMs = now;
+    isoTime = new Date(now).toISOString();
+  }
+  return isoTime;
+}
+
 /**
  * One request as one logfmt line: method, path, model, deployment, status, duration, attempts,
  * retries, fallbacks and error code. Never headers or bodies, so no key or prompt reaches the log.
@@ -38,7 +51,7 @@ export interface ResponseOutcome {
 export function formatRequestLog(record: RequestRecord, outcome: ResponseOutcome): string {
   const { status } = outcome;
   return logfmt({
-    time: new Date().toISOString(),
+    time: isoTimeNow(),
     level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
     msg: 'request',
     method: record.method,
