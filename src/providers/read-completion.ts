@@ -1,8 +1,7 @@
-import type { Readable } from 'node:stream';
 import { APIConnectionError } from '../errors/error-classes.js';
 import type { ChatCompletion } from '../protocol/chat.js';
+import { decodeUtf8 } from './decode-utf8.js';
 import { errorFromErrorBody, isErrorBody } from './error-from-error-body.js';
-import { readBodyText } from './read-body-text.js';
 import { rememberUpstreamJson } from './upstream-json.js';
 
 function isCompletion(value: unknown): value is ChatCompletion {
@@ -10,18 +9,18 @@ function isCompletion(value: unknown): value is ChatCompletion {
 }
 
 /**
- * Reads a 2xx non-streaming body as a `ChatCompletion`. Rejects with `APIConnectionError` when the
- * body is not JSON or not a completion, with the typed error when it is an error body (`200
- * {"error": ...}`), and with the stream's own error when the connection fails half-way.
+ * Reads a whole 2xx non-streaming body as a `ChatCompletion`. Throws `APIConnectionError` when the
+ * body is not JSON or not a completion, and the typed error when it is an error body (`200
+ * {"error": ...}`). The bytes are kept with the completion (`upstreamJsonOf`) so that a proxy can
+ * send them on as they came.
  *
  * @example
- * const completion = await readCompletion(response.body, deployment.apiKey);
+ * const completion = readCompletion(Buffer.concat(parts), deployment.apiKey);
  */
-export async function readCompletion(body: Readable, apiKey?: string): Promise<ChatCompletion> {
-  const { text, bytes } = await readBodyText(body);
+export function readCompletion(bytes: Buffer, apiKey?: string): ChatCompletion {
   let value: unknown;
   try {
-    value = JSON.parse(text) as unknown;
+    value = JSON.parse(decodeUtf8(bytes)) as unknown;
   } catch (cause) {
     throw new APIConnectionError('malformed upstream response: the body is not JSON', { cause });
   }

@@ -1,20 +1,17 @@
-import type { Readable } from 'node:stream';
 import { APIConnectionError } from '../errors/error-classes.js';
 import type { RxllmError } from '../errors/rxllm-error.js';
 import { errorFromErrorBody, isErrorBody } from './error-from-error-body.js';
-import { errorBodyLimitBytes } from './error-from-response.js';
-import { readBodyText } from './read-body-text.js';
 
 /**
- * The error for a 2xx JSON body where an event stream was asked for. Some gateways report errors
- * as `200 {"error": {...}}`, which becomes its typed error; anything else (a server that ignored
- * `stream: true`) is an `APIConnectionError`, never a stream that silently has no chunks.
+ * The error for a 2xx JSON body (`text`, its first 64 KiB) where an event stream was asked for. Some
+ * gateways report errors as `200 {"error": {...}}`, which becomes its typed error; anything else (a
+ * server that ignored `stream: true`) is an `APIConnectionError`, never a stream that silently has
+ * no chunks.
  *
  * @example
- * if (request.stream && contentType.includes('application/json')) throw await unexpectedBodyError(body, contentType);
+ * unexpectedBodyError('{"error":{"message":"overloaded"}}', 'application/json')
  */
-export async function unexpectedBodyError(body: Readable, contentType: string, apiKey?: string): Promise<RxllmError> {
-  const { text } = await readBodyText(body, errorBodyLimitBytes);
+export function unexpectedBodyError(text: string, contentType: string, apiKey?: string): RxllmError {
   let value: unknown;
   try {
     value = JSON.parse(text) as unknown;

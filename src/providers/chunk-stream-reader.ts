@@ -1,11 +1,10 @@
-import type { Readable } from 'node:stream';
 import { APIConnectionError } from '../errors/error-classes.js';
 import type { RxllmError } from '../errors/rxllm-error.js';
 import type { ChatCompletionChunk } from '../protocol/chat.js';
-import { createSseDecoder } from './sse-decoder.js';
 import { readStreamEvent } from './read-stream-event.js';
+import { createSseDecoder } from './sse-decoder.js';
 
-/** Where `pipeChunkStream` delivers; once `closed`, nothing more is delivered. */
+/** Where a chunk stream is delivered; once `closed`, nothing more is delivered. */
 export interface ChunkSink {
   readonly closed: boolean;
   next(chunk: ChatCompletionChunk): void;
@@ -13,6 +12,14 @@ export interface ChunkSink {
   complete(): void;
   /** Called with typed errors only, at most once (the sink closes). */
   error(error: RxllmError): void;
+}
+
+/** An SSE chat-completions body, fed as it arrives. */
+export interface ChunkStreamReader {
+  /** The next bytes of the body, cut wherever the network cut them. */
+  push(bytes: Buffer): void;
+  /** The body ended. */
+  end(): void;
 }
 
 function hasFinishReason(chunk: ChatCompletionChunk): boolean {
@@ -23,18 +30,13 @@ function hasFinishReason(chunk: ChatCompletionChunk): boolean {
  * Delivers an SSE chat-completions body to `sink` as chunks: `[DONE]` completes, an error event
  * errors with its typed error, unreadable data errors with `APIConnectionError`. A body that ends
  * without `[DONE]` completes only if a `finish_reason` was seen; otherwise it is an
- * `APIConnectionError` ("stream ended before completion"), never a silent truncation. Transport
- * errors go to `onTransportError` (the caller names the upstream in them).
+ * `APIConnectionError` ("stream ended before completion"), never a silent truncation.
  *
  * @example
- * pipeChunkStream(response.body, subscriber, (e) => subscriber.error(connectionError(e, origin)), apiKey);
+ * const reader = createChunkStreamReader(sink, apiKey);
+ * body.on('data', (bytes) => reader.push(bytes)).on('end', () => reader.end());
  */
-export function pipeChunkStream(
-  body: Readable,
-  sink: ChunkSink,
-  onTransportError: (error: unknown) => void,
-  apiKey?: string,
-): void {
+export function createChunkStreamReader(sink: ChunkSink, apiKey?: string): ChunkStreamReader {
   let sawFinish = false;
   const decoder = createSseDecoder({
     onEvent(message) {
@@ -59,17 +61,16 @@ export function pipeChunkStream(
       if (!sink.closed) sink.error(new APIConnectionError(`unreadable upstream stream: ${error.message}`, { cause: error }));
     },
   });
-  body.on('data', (bytes: Buffer) => {
-    if (!sink.closed) decoder.push(bytes);
-  });
-  body.on('end', () => {
-    if (sink.closed) return;
-    decoder.end();
-    if (sink.closed) return;
-    if (sawFinish) sink.complete();
-    else sink.error(new APIConnectionError('stream ended before completion: the upstream closed it without [DONE] or a finish_reason'));
-  });
-  body.on('error', (error) => {
-    if (!sink.closed) onTransportError(error);
-  });
+  return {
+    push(bytes) {
+      if (!sink.closed) decoder.push(bytes);
+    },
+    end() {
+      if (sink.closed) return;
+      decoder.end();
+      if (sink.closed) return;
+      if (sawFinish) sink.complete();
+      else sink.error(new APIConnectionError('stream ended before completion: the upstream closed it without [DONE] or a finish_reason'));
+    },
+  };
 }

@@ -1,0 +1,231 @@
+import { errors, type Dispatcher } from 'undici';
+import { APIConnectionError } from '../errors/error-classes.js';
+import type { RxllmError } from '../errors/rxllm-error.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../protocol/chat.js';
+import type { ChunkSink } from './chunk-stream-reader.js';
+import { type ChunkStreamReader, createChunkStreamReader } from './chunk-stream-reader.js';
+import { connectionError, originOf } from './connection-error.js';
+import { decodeUtf8 } from './decode-utf8.js';
+import { errorBodyLimitBytes, errorFromResponse } from './error-from-response.js';
+import { headerValue, type ResponseHeaders } from './header-value.js';
+import type { ProviderRequest } from './provider.js';
+import { readCompletion } from './read-completion.js';
+import { unexpectedBodyError } from './unexpected-body-error.js';
+
+/** Where an exchange delivers: an RxJS subscriber fits. */
+export interface ExchangeSink {
+  readonly closed: boolean;
+  next(value: ChatCompletion | ChatCompletionChunk): void;
+  complete(): void;
+  error(error: RxllmError): void;
+}
+
+// After `[DONE]` the response has normally ended or is about to; reading its last bytes lets the
+// socket go back to the pool. An upstream that keeps it open longer loses the socket instead.
+const drainLimitBytes = 64 * 1024;
+const drainGraceMs = 1_000;
+
+/** What the body being received is read as. */
+type Reading =
+  | 'headers' // waiting for the response
+  | 'completion' // a 2xx JSON completion, collected whole
+  | 'stream' // a 2xx event stream, decoded as it arrives
+  | 'error-body' // a non-2xx body, collected up to errorBodyLimitBytes
+  | 'unexpected-json' // a 2xx JSON body where a stream was asked for, collected up to the limit
+  | 'draining' // a finished stream's last bytes, read so the socket can be reused
+  | 'over'; // nothing more is wanted: ended, failed, or given up (aborted)
+
+/**
+ * One HTTP exchange with an OpenAI-compatible upstream, as an undici dispatch handler: undici calls
+ * it with the response's status, headers, body pieces and end (or error), and it delivers typed
+ * results to `sink`. It is what `request()` would do for us, without the `Readable` body, the
+ * promise and the abort-signal plumbing a proxy would pay for on every call (bench/README.md).
+ *
+ * `cancel()` is the subscriber going away: the request is aborted (its socket destroyed, so the
+ * upstream sees the connection close) unless it already ended, or the stream was whole and only its
+ * last bytes are still coming, which are then read (within a budget) so the socket can be reused.
+ */
+export class ChatExchange implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private reading: Reading = 'headers';
+  private statusCode = 0;
+  private headers: ResponseHeaders = {};
+  private contentType = '';
+  private parts: Buffer[] = [];
+  private length = 0;
+  private stream: ChunkStreamReader | undefined;
+  /** The sink completed: a stream's `[DONE]` came, whatever follows is only drained. */
+  private whole = false;
+  private cancelled = false;
+  private drainTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly request: ProviderRequest,
+    private readonly sink: ExchangeSink,
+    private readonly now: () => number,
+  ) {}
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    if (this.reading === 'over') return;
+    if (this.whole && this.reading === 'stream') {
+      this.startDraining();
+      return;
+    }
+    this.reading = 'over';
+    // Before undici has handed over the controller, the request has not reached a socket yet: it is
+    // aborted the moment it does (onRequestStart).
+    this.controller?.abort(new errors.RequestAbortedError());
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.cancelled && !this.whole) controller.abort(new errors.RequestAbortedError());
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: ResponseHeaders): void {
+    // 1xx informational responses come before the real one.
+    if (statusCode < 200 || this.reading !== 'headers') return;
+    this.statusCode = statusCode;
+    this.headers = headers;
+    this.contentType = headerValue(headers, 'content-type') ?? '';
+    if (statusCode >= 300) {
+      this.reading = 'error-body';
+    } else if (this.request.stream) {
+      if (/application\/json/i.test(this.contentType)) {
+        this.reading = 'unexpected-json';
+      } else {
+        this.reading = 'stream';
+        this.stream = createChunkStreamReader(this.streamSink(), this.request.deployment.apiKey);
+      }
+    } else if (/text\/event-stream/i.test(this.contentType)) {
+      this.fail(new APIConnectionError(`asked the upstream for a JSON completion, it answered ${this.contentType}`));
+    } else {
+      this.reading = 'completion';
+    }
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, bytes: Buffer): void {
+    switch (this.reading) {
+      case 'stream':
+        this.stream?.push(bytes);
+        return;
+      case 'completion':
+        this.collect(bytes);
+        return;
+      case 'error-body':
+      case 'unexpected-json':
+        this.collect(bytes);
+        // Enough of an error body: answer with what came, and give up the rest (and the socket).
+        if (this.length > errorBodyLimitBytes) this.finishBody(true);
+        return;
+      case 'draining':
+        this.length += bytes.length;
+        if (this.length > drainLimitBytes) this.giveUp();
+        return;
+      default:
+        return;
+    }
+  }
+
+  onResponseEnd(): void {
+    switch (this.reading) {
+      case 'stream':
+        this.reading = 'over';
+        this.stream?.end();
+        return;
+      case 'completion':
+      case 'error-body':
+      case 'unexpected-json':
+        this.finishBody(false);
+        return;
+      case 'draining':
+        clearTimeout(this.drainTimer);
+        this.reading = 'over';
+        return;
+      default:
+        return;
+    }
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    const reading = this.reading;
+    this.reading = 'over';
+    clearTimeout(this.drainTimer);
+    if (this.cancelled || this.sink.closed) return;
+    if (reading === 'error-body') {
+      // The status says what went wrong even when its body could not be read.
+      this.sink.error(errorFromResponse(this.statusCode, this.headers, '', this.now(), this.request.deployment.apiKey));
+      return;
+    }
+    this.sink.error(connectionError(error, originOf(this.request.deployment.apiBase)));
+  }
+
+  private streamSink(): ChunkSink {
+    const { sink } = this;
+    return {
+      get closed() {
+        return sink.closed;
+      },
+      next: (chunk) => sink.next(chunk),
+      complete: () => {
+        this.whole = true;
+        sink.complete();
+      },
+      error: (error) => sink.error(error),
+    };
+  }
+
+  private collect(bytes: Buffer): void {
+    this.parts.push(bytes);
+    this.length += bytes.length;
+  }
+
+  private finishBody(truncated: boolean): void {
+    const reading = this.reading;
+    this.reading = 'over';
+    const all = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.length);
+    this.parts = [];
+    const apiKey = this.request.deployment.apiKey;
+    if (reading === 'completion') {
+      let completion: ChatCompletion;
+      try {
+        completion = readCompletion(all, apiKey);
+      } catch (error) {
+        this.sink.error(error as RxllmError);
+        return;
+      }
+      if (this.sink.closed) return;
+      this.sink.next(completion);
+      this.sink.complete();
+      return;
+    }
+    const text = decodeUtf8(truncated ? all.subarray(0, errorBodyLimitBytes) : all);
+    this.fail(
+      reading === 'error-body'
+        ? errorFromResponse(this.statusCode, this.headers, text, this.now(), apiKey)
+        : unexpectedBodyError(text, this.contentType, apiKey),
+    );
+  }
+
+  /** Ends the exchange with `error`; the response is aborted if it is still coming. */
+  private fail(error: RxllmError): void {
+    this.reading = 'over';
+    if (!this.sink.closed) this.sink.error(error);
+    this.controller?.abort(new errors.RequestAbortedError());
+  }
+
+  private startDraining(): void {
+    this.reading = 'draining';
+    this.length = 0;
+    this.drainTimer = setTimeout(() => this.giveUp(), drainGraceMs);
+    this.drainTimer.unref();
+  }
+
+  private giveUp(): void {
+    clearTimeout(this.drainTimer);
+    this.reading = 'over';
+    this.controller?.abort(new errors.RequestAbortedError());
+  }
+}
