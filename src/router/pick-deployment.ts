@@ -67,8 +67,10 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
   let healthy = 0;
   const open: Deployment[] = [];
   const openStates: DeploymentState[] = [];
-  const fresh: Deployment[] = [];
-  const freshStates: DeploymentState[] = [];
+  // Only a retry has failed deployments to leave out; a first pick's fresh ones are the open ones.
+  const anyFailed = call.failed.length > 0;
+  const fresh: Deployment[] = anyFailed ? [] : open;
+  const freshStates: DeploymentState[] = anyFailed ? [] : openStates;
   for (const deployment of all) {
     const state = store.get(deployment.id);
     if (isCooling(state, now)) continue;
@@ -76,7 +78,7 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
     if (!hasFreeSlot(deployment, state)) continue;
     open.push(deployment);
     openStates.push(state);
-    if (call.failed.includes(deployment.id)) continue;
+    if (!anyFailed || call.failed.includes(deployment.id)) continue;
     fresh.push(deployment);
     freshStates.push(state);
   }

@@ -13,6 +13,16 @@ function weightsBy(candidates: readonly Deployment[], field: WeightField): numbe
   return candidates.map((deployment) => deployment[field] ?? neutral);
 }
 
+const weightFields: readonly WeightField[] = ['weight', 'rpm', 'tpm'];
+
+/** The first of weight, rpm, tpm that any candidate sets. Loops, not callbacks: it runs on every call. */
+function weightFieldOf(candidates: readonly Deployment[]): WeightField | undefined {
+  for (const field of weightFields) {
+    for (const deployment of candidates) if (deployment[field] !== undefined) return field;
+  }
+  return undefined;
+}
+
 /**
  * LiteLLM's default strategy: a random pick weighted by `weight`, else by `rpm`, else by `tpm`, else
  * uniform. The field is chosen when ANY candidate has it (LiteLLM looks at the first one only), and
@@ -26,9 +36,7 @@ function weightsBy(candidates: readonly Deployment[], field: WeightField): numbe
  */
 export const simpleShuffle: RoutingStrategy = (candidates, _snapshots, _context, random) => {
   if (candidates.length <= 1) return candidates[0];
-  const field: WeightField | undefined = (['weight', 'rpm', 'tpm'] as const).find((name) =>
-    candidates.some((deployment) => deployment[name] !== undefined),
-  );
+  const field = weightFieldOf(candidates);
   if (field === undefined) return candidates[randomIndex(candidates.length, random)];
   return candidates[weightedPick(weightsBy(candidates, field), random())];
 };
