@@ -82,4 +82,10 @@ describe('createSseDecoder', () => {
   it('ignores a byte order mark', () => {
     expect(decode([Uint8Array.of(0xef, 0xbb), Uint8Array.of(0xbf), bytes('data: x\n\n')]).map((event) => event.data)).toEqual(['x']);
   });
+  it('drops a byte order mark at the start of the stream, even split across buffers, and keeps one later on', () => {
+    const body = bytes('\ufeffdata: {"a":1}\n\ndata: \ufeffx\n\n');
+    for (const pieces of splits(body)) {
+      expect(decode(pieces).map((event) => event.data)).toEqual(['{"a":1}', '\ufeffx']);
+    }
+  });
 });

@@ -2,8 +2,7 @@ import { errors, type Dispatcher } from 'undici';
 import { APIConnectionError } from '../errors/error-classes.js';
 import type { RxllmError } from '../errors/rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../protocol/chat.js';
-import type { ChunkSink } from './chunk-stream-reader.js';
-import { type ChunkStreamReader, createChunkStreamReader } from './chunk-stream-reader.js';
+import { type ChunkSink, ChunkStreamReader } from './chunk-stream-reader.js';
 import { connectionError, originOf } from './connection-error.js';
 import { decodeUtf8 } from './decode-utf8.js';
 import { errorBodyLimitBytes, errorFromResponse } from './error-from-response.js';
@@ -45,7 +44,7 @@ type Reading =
  * upstream sees the connection close) unless it already ended, or the stream was whole and only its
  * last bytes are still coming, which are then read (within a budget) so the socket can be reused.
  */
-export class ChatExchange implements Dispatcher.DispatchHandler {
+export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
   private controller: Dispatcher.DispatchController | undefined;
   private reading: Reading = 'headers';
   private statusCode = 0;
@@ -97,7 +96,7 @@ export class ChatExchange implements Dispatcher.DispatchHandler {
         this.reading = 'unexpected-json';
       } else {
         this.reading = 'stream';
-        this.stream = createChunkStreamReader(this.streamSink(), this.request.deployment.apiKey);
+        this.stream = new ChunkStreamReader(this, this.request.deployment.apiKey);
       }
     } else if (/text\/event-stream/i.test(this.contentType)) {
       this.fail(new APIConnectionError(`asked the upstream for a JSON completion, it answered ${this.contentType}`));
@@ -162,19 +161,22 @@ export class ChatExchange implements Dispatcher.DispatchHandler {
     this.sink.error(connectionError(error, originOf(this.request.deployment.apiBase)));
   }
 
-  private streamSink(): ChunkSink {
-    const { sink } = this;
-    return {
-      get closed() {
-        return sink.closed;
-      },
-      next: (chunk) => sink.next(chunk),
-      complete: () => {
-        this.whole = true;
-        sink.complete();
-      },
-      error: (error) => sink.error(error),
-    };
+  // The stream reader's sink (ChunkSink): the exchange itself, so an open stream keeps no extra object.
+  get closed(): boolean {
+    return this.sink.closed;
+  }
+
+  next(chunk: ChatCompletionChunk): void {
+    this.sink.next(chunk);
+  }
+
+  complete(): void {
+    this.whole = true;
+    this.sink.complete();
+  }
+
+  error(error: RxllmError): void {
+    this.sink.error(error);
   }
 
   private collect(bytes: Buffer): void {

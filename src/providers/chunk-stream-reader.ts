@@ -1,8 +1,9 @@
+import type { EventSourceMessage } from 'eventsource-parser';
 import { APIConnectionError } from '../errors/error-classes.js';
 import type { RxllmError } from '../errors/rxllm-error.js';
 import type { ChatCompletionChunk } from '../protocol/chat.js';
 import { readStreamEvent } from './read-stream-event.js';
-import { createSseDecoder } from './sse-decoder.js';
+import { createSseDecoder, type SseDecoder } from './sse-decoder.js';
 
 /** Where a chunk stream is delivered; once `closed`, nothing more is delivered. */
 export interface ChunkSink {
@@ -14,63 +15,70 @@ export interface ChunkSink {
   error(error: RxllmError): void;
 }
 
-/** An SSE chat-completions body, fed as it arrives. */
-export interface ChunkStreamReader {
-  /** The next bytes of the body, cut wherever the network cut them. */
-  push(bytes: Buffer): void;
-  /** The body ended. */
-  end(): void;
-}
-
 function hasFinishReason(chunk: ChatCompletionChunk): boolean {
   return chunk.choices.some((choice) => choice?.finish_reason != null);
 }
 
 /**
- * Delivers an SSE chat-completions body to `sink` as chunks: `[DONE]` completes, an error event
- * errors with its typed error, unreadable data errors with `APIConnectionError`. A body that ends
- * without `[DONE]` completes only if a `finish_reason` was seen; otherwise it is an
+ * Delivers an SSE chat-completions body to `sink` as chunks, fed as it arrives: `[DONE]` completes,
+ * an error event errors with its typed error, unreadable data errors with `APIConnectionError`. A
+ * body that ends without `[DONE]` completes only if a `finish_reason` was seen; otherwise it is an
  * `APIConnectionError` ("stream ended before completion"), never a silent truncation.
  *
+ * A class rather than closures: every open stream keeps one (bench/stream-memory.mjs).
+ *
  * @example
- * const reader = createChunkStreamReader(sink, apiKey);
+ * const reader = new ChunkStreamReader(sink, apiKey);
  * body.on('data', (bytes) => reader.push(bytes)).on('end', () => reader.end());
  */
-export function createChunkStreamReader(sink: ChunkSink, apiKey?: string): ChunkStreamReader {
-  let sawFinish = false;
-  const decoder = createSseDecoder({
-    onEvent(message) {
-      if (sink.closed) return;
-      const event = readStreamEvent(message, apiKey);
-      switch (event.kind) {
-        case 'chunk':
-          if (hasFinishReason(event.chunk)) sawFinish = true;
-          sink.next(event.chunk);
-          return;
-        case 'done':
-          sink.complete();
-          return;
-        case 'error':
-          sink.error(event.error);
-          return;
-        case 'ignore':
-          return;
-      }
-    },
-    onError(error) {
-      if (!sink.closed) sink.error(new APIConnectionError(`unreadable upstream stream: ${error.message}`, { cause: error }));
-    },
-  });
-  return {
-    push(bytes) {
-      if (!sink.closed) decoder.push(bytes);
-    },
-    end() {
-      if (sink.closed) return;
-      decoder.end();
-      if (sink.closed) return;
-      if (sawFinish) sink.complete();
-      else sink.error(new APIConnectionError('stream ended before completion: the upstream closed it without [DONE] or a finish_reason'));
-    },
-  };
+export class ChunkStreamReader {
+  private sawFinish = false;
+  private readonly decoder: SseDecoder;
+
+  constructor(
+    private readonly sink: ChunkSink,
+    private readonly apiKey?: string,
+  ) {
+    this.decoder = createSseDecoder({
+      onEvent: (message) => this.deliver(message),
+      onError: (error) => {
+        if (!sink.closed) sink.error(new APIConnectionError(`unreadable upstream stream: ${error.message}`, { cause: error }));
+      },
+    });
+  }
+
+  /** The next bytes of the body, cut wherever the network cut them. */
+  push(bytes: Buffer): void {
+    if (!this.sink.closed) this.decoder.push(bytes);
+  }
+
+  /** The body ended. */
+  end(): void {
+    const { sink } = this;
+    if (sink.closed) return;
+    this.decoder.end();
+    if (sink.closed) return;
+    if (this.sawFinish) sink.complete();
+    else sink.error(new APIConnectionError('stream ended before completion: the upstream closed it without [DONE] or a finish_reason'));
+  }
+
+  private deliver(message: EventSourceMessage): void {
+    const { sink } = this;
+    if (sink.closed) return;
+    const event = readStreamEvent(message, this.apiKey);
+    switch (event.kind) {
+      case 'chunk':
+        if (hasFinishReason(event.chunk)) this.sawFinish = true;
+        sink.next(event.chunk);
+        return;
+      case 'done':
+        sink.complete();
+        return;
+      case 'error':
+        sink.error(event.error);
+        return;
+      case 'ignore':
+        return;
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
 
 /** Far above any real chunk; it only stops a body without line breaks from growing without bound. */
@@ -19,16 +20,21 @@ export interface SseDecoder {
 }
 
 /**
- * Decodes a `text/event-stream` body from raw network buffers: a streaming `TextDecoder` keeps a
- * UTF-8 character split across two buffers whole, and eventsource-parser handles the SSE grammar
- * (CR, LF or CRLF line ends, even a CRLF split across buffers; multi-line `data`; comments).
+ * Decodes a `text/event-stream` body from raw network buffers: a streaming UTF-8 decoder keeps a
+ * character split across two buffers whole, and eventsource-parser handles the SSE grammar (CR, LF
+ * or CRLF line ends, even a CRLF split across buffers; multi-line `data`; comments). A byte order
+ * mark at the start is dropped, as the SSE spec says.
+ *
+ * node:string_decoder rather than a `TextDecoder`: every open stream keeps one, and it is the
+ * smaller and faster of the two (bench/README.md).
  *
  * @example
  * const decoder = createSseDecoder({ onEvent: (e) => console.log(e.data), onError: console.error });
  * body.on('data', (bytes) => decoder.push(bytes)).on('end', () => decoder.end());
  */
 export function createSseDecoder(callbacks: SseDecoderCallbacks): SseDecoder {
-  const text = new TextDecoder('utf-8');
+  const text = new StringDecoder('utf8');
+  let started = false;
   let failed = false;
   const parser = createParser({
     onEvent: callbacks.onEvent,
@@ -41,17 +47,22 @@ export function createSseDecoder(callbacks: SseDecoderCallbacks): SseDecoder {
     maxBufferSize: maxBufferedChars,
   });
   const feed = (chunk: string): void => {
-    if (!failed && chunk !== '') parser.feed(chunk);
+    if (failed || chunk === '') return;
+    if (!started) {
+      started = true;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    parser.feed(chunk);
   };
   return {
     push(bytes) {
-      feed(text.decode(bytes, { stream: true }));
+      feed(text.write(bytes));
     },
     end() {
       // The SSE spec drops an event the body ended inside; we dispatch it instead, because a lost
       // `data: [DONE]` would turn a whole answer into an error, and a data line cut short cannot
       // be mistaken for a whole one: it fails to parse as JSON, and the caller reports that.
-      feed(`${text.decode()}\n\n`);
+      feed(`${text.end()}\n\n`);
     },
   };
 }
