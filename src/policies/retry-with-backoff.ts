@@ -40,6 +40,25 @@ function retryAfterMs(error: unknown): number | undefined {
   return typeof retryAfter === 'number' && retryAfter > 0 ? retryAfter * 1000 : undefined;
 }
 
+/** What the default wait before a retry is made of. */
+export interface RetryWaitRules {
+  readonly minDelay: number;
+  readonly maxRetryAfter: number;
+  readonly backoff: (retry: number, random: number) => number;
+  readonly random: () => number;
+}
+
+/**
+ * The default wait (ms) before retry number `retry` after `error`: its `retryAfter` when it has one
+ * of at most `maxRetryAfter`, else the backoff; never less than `minDelay`. Shared by
+ * `retryWithBackoff` and the Router's own attempt loop.
+ */
+export function defaultRetryWait(error: unknown, retry: number, rules: RetryWaitRules): number {
+  const fromProvider = retryAfterMs(error);
+  const wait = fromProvider !== undefined && fromProvider <= rules.maxRetryAfter ? fromProvider : rules.backoff(retry, rules.random());
+  return Math.max(rules.minDelay, wait);
+}
+
 /**
  * Resubscribes to the source when it errors, up to `count` times, waiting between attempts: the
  * **latest** error's `retryAfter` when it has one (≤ `maxRetryAfter`), else exponential backoff with
@@ -56,14 +75,12 @@ export function retryWithBackoff<T>(options: RetryWithBackoffOptions): MonoTypeO
   const maxRetryAfter = options.maxRetryAfter ?? 60_000;
   assertNonNegative('retryWithBackoff', 'minDelay', minDelay);
   assertNonNegative('retryWithBackoff', 'maxRetryAfter', maxRetryAfter);
-  const backoff = exponentialBackoff(options.backoff);
   const scheduler = options.scheduler ?? asyncScheduler;
-  const random = options.random ?? Math.random;
-
-  const defaultDelay = (error: unknown, retry: number): number => {
-    const fromProvider = retryAfterMs(error);
-    const wait = fromProvider !== undefined && fromProvider <= maxRetryAfter ? fromProvider : backoff(retry, random());
-    return Math.max(minDelay, wait);
+  const rules: RetryWaitRules = {
+    minDelay,
+    maxRetryAfter,
+    backoff: exponentialBackoff(options.backoff),
+    random: options.random ?? Math.random,
   };
 
   return (source: Observable<T>) =>
@@ -72,7 +89,7 @@ export function retryWithBackoff<T>(options: RetryWithBackoffOptions): MonoTypeO
       const allowed = typeof count === 'function' ? count(error) : count;
       if (retriesSoFar >= allowed) return undefined;
       if (shouldRetry !== undefined && !shouldRetry(error, retry)) return undefined;
-      const wait = delay?.(error, retry) ?? defaultDelay(error, retry);
+      const wait = delay?.(error, retry) ?? defaultRetryWait(error, retry, rules);
       const due = deadline?.();
       if (due !== undefined && scheduler.now() + wait > due) return undefined;
       onRetry?.({ error, retry, delay: wait });

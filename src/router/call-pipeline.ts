@@ -1,40 +1,15 @@
 import { Observable, Subscription } from 'rxjs';
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
-import { recoverBeforeFirstValue } from '../policies/recover-before-first-value.js';
 import type { RouterRequest } from '../protocol/chat.js';
 import type { CallOutput } from './attempt.js';
+import { callAttempts$ } from './call-attempts.js';
 import { CallState } from './call-state.js';
-import { fallbackTargets } from './fallback-targets.js';
-import { groupAttempts$ } from './group-attempts.js';
 import { parseRequest } from './parse-request.js';
 import type { CallInfo } from './router-events.js';
-import { emit, type RouterCore } from './router-core.js';
+import type { RouterCore } from './router-core.js';
 
 let callCount = 0;
-
-/**
- * One group's attempts, then its fallbacks in order, each with its own retries and fallbacks, depth
- * first; a group is never visited twice in a call and `max_fallbacks` caps the hops in total.
- */
-function withFallbacks$(core: RouterCore, call: CallState, group: string): Observable<CallOutput> {
-  let targets: readonly string[] | undefined;
-  let index = 0;
-  return recoverBeforeFirstValue(groupAttempts$(core, call, group), (error) => {
-    if (call.request.disableFallbacks) return undefined;
-    targets ??= fallbackTargets(group, error, call.fallbackLists);
-    while (index < targets.length) {
-      const target = targets[index++] as string;
-      if (call.visited.includes(target)) continue;
-      if (call.hops >= core.settings.maxFallbacks) return undefined;
-      call.visited.push(target);
-      call.hops += 1;
-      emit(core, () => ({ type: 'fallback', call: call.id, from: group, to: target, at: core.scheduler.now() }));
-      return withFallbacks$(core, call, target);
-    }
-    return undefined;
-  });
-}
 
 /** The request's fallback targets, each with the `param` that names it (`fallbacks[1]`, `fallbacks[0].gpt-4o[2]`). */
 function fallbackParams(fallbacks: RouterRequest['fallbacks']): [param: string, group: string][] {
@@ -132,7 +107,7 @@ export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info
       subscriber.error(call.finalError(error));
     }, call.timeoutMs);
     attempts.add(
-      withFallbacks$(core, call, call.request.group).subscribe({
+      callAttempts$(core, call).subscribe({
         next: (value) => {
           commit();
           subscriber.next(value);
