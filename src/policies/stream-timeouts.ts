@@ -1,7 +1,6 @@
-import { asyncScheduler, type MonoTypeOperatorFunction, Observable, type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
-import { RequestTimeoutError } from '../errors/error-classes.js';
-import { isContentChunk } from '../protocol/is-content-chunk.js';
+import { asyncScheduler, type MonoTypeOperatorFunction, Observable, type SchedulerLike, Subscription } from 'rxjs';
 import type { ChatCompletionChunk } from '../protocol/chat.js';
+import { StreamClocks } from './stream-clocks.js';
 import { assertPositiveMs } from './validate.js';
 
 export interface StreamTimeoutsOptions {
@@ -31,61 +30,26 @@ export function streamTimeouts(options: StreamTimeoutsOptions): MonoTypeOperator
   if (idle !== undefined) assertPositiveMs('idleTimeout', 'ms', idle);
   return (source) =>
     new Observable<ChatCompletionChunk>((subscriber) => {
-      // Content-free chunks waiting for the first chunk with content; undefined once it came.
-      let held: ChatCompletionChunk[] | undefined = [];
-      let lastChunkAt = 0;
-      let timer: Subscription | undefined;
       const upstream = new Subscription();
-
-      const fail = (message: string, code: string): void => {
+      const clocks = new StreamClocks(first, idle, scheduler, (error) => {
         // The source is aborted before the error goes out, so nothing reacting to it overlaps this attempt.
         upstream.unsubscribe();
-        subscriber.error(new RequestTimeoutError(message, { code }));
-      };
-      // The idle clock: one action for a whole quiet period; a chunk only records the time, and an
-      // action that fires early relative to the last chunk re-arms itself for the remainder.
-      const checkIdle = function (this: SchedulerAction<unknown>): void {
-        const quietFor = scheduler.now() - lastChunkAt;
-        if (quietFor >= (idle as number)) fail(`no chunk for ${idle} ms`, 'idle_timeout');
-        else this.schedule(undefined, (idle as number) - quietFor);
-      };
-
+        subscriber.error(error);
+      });
+      const emit = (chunk: ChatCompletionChunk): void => subscriber.next(chunk);
       upstream.add(
         source.subscribe({
-          next: (chunk) => {
-            if (held === undefined) {
-              if (idle !== undefined) lastChunkAt = scheduler.now();
-              subscriber.next(chunk);
-              return;
-            }
-            if (!isContentChunk(chunk)) {
-              held.push(chunk);
-              return;
-            }
-            const release = held;
-            held = undefined;
-            timer?.unsubscribe();
-            timer = undefined;
-            if (idle !== undefined) {
-              lastChunkAt = scheduler.now();
-              timer = scheduler.schedule(checkIdle, idle);
-            }
-            for (const earlier of release) subscriber.next(earlier);
-            subscriber.next(chunk);
-          },
+          next: (chunk) => clocks.chunk(chunk, emit),
           error: (error: unknown) => subscriber.error(error),
           complete: () => {
-            if (held !== undefined) for (const chunk of held) subscriber.next(chunk);
+            clocks.complete(emit);
             subscriber.complete();
           },
         }),
       );
-      // As `timeout` does: the first-chunk clock starts once the source is subscribed, unless it already came.
-      if (first !== undefined && held !== undefined && !subscriber.closed) {
-        timer = scheduler.schedule(() => fail(`no first chunk within ${first} ms`, 'first_chunk_timeout'), first);
-      }
+      if (!subscriber.closed) clocks.start();
       return () => {
-        timer?.unsubscribe();
+        clocks.stop();
         upstream.unsubscribe();
       };
     });

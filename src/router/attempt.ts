@@ -5,7 +5,7 @@ import type { DeploymentMessage } from '../deployments/deployment-message.js';
 import { failureKind } from '../deployments/failure-kind.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
 import { RequestTimeoutError } from '../errors/error-classes.js';
-import { streamTimeouts } from '../policies/stream-timeouts.js';
+import { StreamClocks } from '../policies/stream-clocks.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../protocol/chat.js';
 import { mockResponse$, mockTimeout$ } from '../providers/mock-provider.js';
 import type { ProviderRequest } from '../providers/provider.js';
@@ -107,13 +107,16 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       fail(error);
       return undefined;
     }
-    if (call.request.stream) {
-      source = (source as Observable<ChatCompletionChunk>).pipe(
-        streamTimeouts({ first: clocks.firstChunkMs, idle: clocks.idleMs, scheduler }),
-      );
-    }
-
     const upstream = new Subscription();
+    // Streaming: the first-chunk and idle clocks (DESIGN §3) run inline, as `streamTimeouts` runs them,
+    // rather than as one more operator: every open stream keeps one subscriber fewer. A clock that
+    // runs out aborts the request before its error goes out.
+    const streamClocks = call.request.stream
+      ? new StreamClocks(clocks.firstChunkMs, clocks.idleMs, scheduler, (error) => {
+          upstream.unsubscribe();
+          fail(error);
+        })
+      : undefined;
     // Non-streaming: `attempt_timeout` caps the whole attempt. The request is aborted before the error
     // goes out, as `timeout` does, so a retry never overlaps the attempt it gives up.
     if (clocks.attemptMs !== undefined && !call.request.stream) {
@@ -125,20 +128,22 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         }, ms),
       );
     }
+    const deliver = (value: CallOutput): void => {
+      chunks += 1;
+      if (ttftMs === undefined) {
+        ttftMs = scheduler.now() - startedAt;
+        call.committedTo = deployment;
+        if (call.request.stream) store.send(deployment.id, { type: 'firstChunk', ttftMs });
+      }
+      usage = usageOf(value) ?? usage;
+      subscriber.next(value);
+    };
     upstream.add(
       source.subscribe({
-        next: (value) => {
-          chunks += 1;
-          if (ttftMs === undefined) {
-            ttftMs = scheduler.now() - startedAt;
-            call.committedTo = deployment;
-            if (call.request.stream) store.send(deployment.id, { type: 'firstChunk', ttftMs });
-          }
-          usage = usageOf(value) ?? usage;
-          subscriber.next(value);
-        },
+        next: streamClocks === undefined ? deliver : (value) => streamClocks.chunk(value as ChatCompletionChunk, deliver),
         error: fail,
         complete: () => {
+          streamClocks?.complete(deliver);
           const at = scheduler.now();
           call.committedTo ??= deployment;
           if (call.closeAttempt(attempt)) {
@@ -164,7 +169,9 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         },
       }),
     );
+    if (!subscriber.closed) streamClocks?.start();
     return () => {
+      streamClocks?.stop();
       upstream.unsubscribe();
       // Still open here means nobody reported an outcome: the deadline cut it, or the caller left.
       if (!call.closeAttempt(attempt)) return;
