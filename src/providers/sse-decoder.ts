@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
+import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 
 /** Far above any real chunk; it only stops a body without line breaks from growing without bound. */
 const maxBufferedChars = 16 * 1024 * 1024;
@@ -9,14 +9,6 @@ export interface SseDecoderCallbacks {
   readonly onEvent: (event: EventSourceMessage) => void;
   /** The stream cannot be read as SSE (an unbounded line); nothing more will be decoded. */
   readonly onError: (error: ParseError) => void;
-}
-
-/** Bytes in, SSE events out. */
-export interface SseDecoder {
-  /** Feeds the next piece of the body, cut wherever the network cut it. */
-  push(bytes: Uint8Array): void;
-  /** The body ended: flushes a trailing partial character and dispatches a last event left open. */
-  end(): void;
 }
 
 /**
@@ -33,36 +25,48 @@ export interface SseDecoder {
  * body.on('data', (bytes) => decoder.push(bytes)).on('end', () => decoder.end());
  */
 export function createSseDecoder(callbacks: SseDecoderCallbacks): SseDecoder {
-  const text = new StringDecoder('utf8');
-  let started = false;
-  let failed = false;
-  const parser = createParser({
-    onEvent: callbacks.onEvent,
-    onError(error) {
-      // Unknown fields and bad `retry:` values are ignored, as the SSE spec says; only an overflow is fatal.
-      if (error.type !== 'max-buffer-size-exceeded') return;
-      failed = true;
-      callbacks.onError(error);
-    },
-    maxBufferSize: maxBufferedChars,
-  });
-  const feed = (chunk: string): void => {
-    if (failed || chunk === '') return;
-    if (!started) {
-      started = true;
+  return new SseDecoder(callbacks);
+}
+
+/** Bytes in, SSE events out (see `createSseDecoder`). A class: every open stream keeps one. */
+export class SseDecoder {
+  private readonly text = new StringDecoder('utf8');
+  private readonly parser: EventSourceParser;
+  private started = false;
+  private failed = false;
+
+  constructor(callbacks: SseDecoderCallbacks) {
+    this.parser = createParser({
+      onEvent: callbacks.onEvent,
+      onError: (error) => {
+        // Unknown fields and bad `retry:` values are ignored, as the SSE spec says; only an overflow is fatal.
+        if (error.type !== 'max-buffer-size-exceeded') return;
+        this.failed = true;
+        callbacks.onError(error);
+      },
+      maxBufferSize: maxBufferedChars,
+    });
+  }
+
+  /** Feeds the next piece of the body, cut wherever the network cut it. */
+  push(bytes: Uint8Array): void {
+    this.feed(this.text.write(bytes));
+  }
+
+  /** The body ended: flushes a trailing partial character and dispatches a last event left open. */
+  end(): void {
+    // The SSE spec drops an event the body ended inside; we dispatch it instead, because a lost
+    // `data: [DONE]` would turn a whole answer into an error, and a data line cut short cannot
+    // be mistaken for a whole one: it fails to parse as JSON, and the caller reports that.
+    this.feed(`${this.text.end()}\n\n`);
+  }
+
+  private feed(chunk: string): void {
+    if (this.failed || chunk === '') return;
+    if (!this.started) {
+      this.started = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }
-    parser.feed(chunk);
-  };
-  return {
-    push(bytes) {
-      feed(text.write(bytes));
-    },
-    end() {
-      // The SSE spec drops an event the body ended inside; we dispatch it instead, because a lost
-      // `data: [DONE]` would turn a whole answer into an error, and a data line cut short cannot
-      // be mistaken for a whole one: it fails to parse as JSON, and the caller reports that.
-      feed(`${text.end()}\n\n`);
-    },
-  };
+    this.parser.feed(chunk);
+  }
 }
