@@ -87,9 +87,10 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     // 1xx informational responses come before the real one.
     if (statusCode < 200 || this.reading !== 'headers') return;
     this.statusCode = statusCode;
-    this.headers = headers;
     this.contentType = headerValue(headers, 'content-type') ?? '';
     if (statusCode >= 300) {
+      // Kept for the error's Retry-After; a stream that runs for minutes has no use for them.
+      this.headers = headers;
       this.reading = 'error-body';
     } else if (this.request.stream) {
       if (/application\/json/i.test(this.contentType)) {

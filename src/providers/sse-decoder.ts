@@ -30,7 +30,8 @@ export function createSseDecoder(callbacks: SseDecoderCallbacks): SseDecoder {
 
 /** Bytes in, SSE events out (see `createSseDecoder`). A class: every open stream keeps one. */
 export class SseDecoder {
-  private readonly text = new StringDecoder('utf8');
+  /** Made only once a piece ends inside a character: most pieces end with an event's line break. */
+  private text: StringDecoder | undefined;
   private readonly parser: EventSourceParser;
   private started = false;
   private failed = false;
@@ -50,6 +51,14 @@ export class SseDecoder {
 
   /** Feeds the next piece of the body, cut wherever the network cut it. */
   push(bytes: Uint8Array): void {
+    const last = bytes[bytes.length - 1];
+    // A piece that ends on an ASCII byte ends on a whole character: it decodes on its own, with no
+    // decoder object kept for the stream (every open stream would keep one).
+    if (this.text === undefined && (last === undefined || last < 0x80)) {
+      this.feed(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+      return;
+    }
+    this.text ??= new StringDecoder('utf8');
     this.feed(this.text.write(bytes));
   }
 
@@ -58,7 +67,7 @@ export class SseDecoder {
     // The SSE spec drops an event the body ended inside; we dispatch it instead, because a lost
     // `data: [DONE]` would turn a whole answer into an error, and a data line cut short cannot
     // be mistaken for a whole one: it fails to parse as JSON, and the caller reports that.
-    this.feed(`${this.text.end()}\n\n`);
+    this.feed(`${this.text?.end() ?? ''}\n\n`);
   }
 
   private feed(chunk: string): void {

@@ -1,4 +1,4 @@
-import { Observable, Subscription } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import { maxTimerMs } from '../config/limits.js';
 import type { Deployment } from '../config/router-settings.js';
 import type { DeploymentMessage } from '../deployments/deployment-message.js';
@@ -107,13 +107,16 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       fail(error);
       return undefined;
     }
-    const upstream = new Subscription();
+    // The source's own subscription (no container) and the non-streaming cap's timer: an open stream
+    // keeps its attempt's objects for as long as it runs.
+    let sourceSubscription: Subscription | undefined;
+    let attemptTimer: Subscription | undefined;
     // Streaming: the first-chunk and idle clocks (DESIGN §3) run inline, as `streamTimeouts` runs them,
     // rather than as one more operator: every open stream keeps one subscriber fewer. A clock that
     // runs out aborts the request before its error goes out.
     const streamClocks = call.request.stream
       ? new StreamClocks(clocks.firstChunkMs, clocks.idleMs, scheduler, (error) => {
-          upstream.unsubscribe();
+          sourceSubscription?.unsubscribe();
           fail(error);
         })
       : undefined;
@@ -121,12 +124,10 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
     // goes out, as `timeout` does, so a retry never overlaps the attempt it gives up.
     if (clocks.attemptMs !== undefined && !call.request.stream) {
       const ms = clocks.attemptMs;
-      upstream.add(
-        scheduler.schedule(() => {
-          upstream.unsubscribe();
-          fail(new RequestTimeoutError(`the attempt did not complete within ${ms} ms`, { code: 'attempt_timeout' }));
-        }, ms),
-      );
+      attemptTimer = scheduler.schedule(() => {
+        sourceSubscription?.unsubscribe();
+        fail(new RequestTimeoutError(`the attempt did not complete within ${ms} ms`, { code: 'attempt_timeout' }));
+      }, ms);
     }
     const deliver = (value: CallOutput): void => {
       chunks += 1;
@@ -138,41 +139,40 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       usage = usageOf(value) ?? usage;
       subscriber.next(value);
     };
-    upstream.add(
-      source.subscribe({
-        next: streamClocks === undefined ? deliver : (value) => streamClocks.chunk(value as ChatCompletionChunk, deliver),
-        error: fail,
-        complete: () => {
-          streamClocks?.complete(deliver);
-          const at = scheduler.now();
-          call.committedTo ??= deployment;
-          if (call.closeAttempt(attempt)) {
-            const outputTokens = usage?.completion_tokens ?? (call.request.stream ? chunks : 0);
-            store.send(deployment.id, {
-              type: 'attemptSucceeded',
-              latencyMs: at - startedAt,
-              ttftMs: call.request.stream ? ttftMs : undefined,
-              outputTokens,
-              tokens: usage?.total_tokens ?? outputTokens,
-            });
-            emit(core, () => ({
-              type: 'attemptSucceeded',
-              call: call.id,
-              group: deployment.group,
-              deployment: deployment.id,
-              at,
-              latencyMs: at - startedAt,
-              ttftMs,
-            }));
-          }
-          subscriber.complete();
-        },
-      }),
-    );
+    sourceSubscription = source.subscribe({
+      next: streamClocks === undefined ? deliver : (value) => streamClocks.chunk(value as ChatCompletionChunk, deliver),
+      error: fail,
+      complete: () => {
+        streamClocks?.complete(deliver);
+        const at = scheduler.now();
+        call.committedTo ??= deployment;
+        if (call.closeAttempt(attempt)) {
+          const outputTokens = usage?.completion_tokens ?? (call.request.stream ? chunks : 0);
+          store.send(deployment.id, {
+            type: 'attemptSucceeded',
+            latencyMs: at - startedAt,
+            ttftMs: call.request.stream ? ttftMs : undefined,
+            outputTokens,
+            tokens: usage?.total_tokens ?? outputTokens,
+          });
+          emit(core, () => ({
+            type: 'attemptSucceeded',
+            call: call.id,
+            group: deployment.group,
+            deployment: deployment.id,
+            at,
+            latencyMs: at - startedAt,
+            ttftMs,
+          }));
+        }
+        subscriber.complete();
+      },
+    });
     if (!subscriber.closed) streamClocks?.start();
     return () => {
+      attemptTimer?.unsubscribe();
       streamClocks?.stop();
-      upstream.unsubscribe();
+      sourceSubscription?.unsubscribe();
       // Still open here means nobody reported an outcome: the deadline cut it, or the caller left.
       if (!call.closeAttempt(attempt)) return;
       const at = scheduler.now();

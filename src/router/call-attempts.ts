@@ -19,6 +19,8 @@ const backoff = exponentialBackoff();
 /** One model group being tried: its retries first, then its fallbacks, depth first. */
 interface GroupFrame {
   readonly group: string;
+  /** The group this one is a fallback of (a linked stack: no array kept per call). */
+  readonly parent: GroupFrame | undefined;
   /** Set once a deployment was picked: the group's attempts can be retried. */
   retries: GroupRetries | undefined;
   /** The group's attempts are over (no retry left): its errors go to its fallbacks. */
@@ -49,7 +51,7 @@ interface GroupRetries {
  * keeps for as long as it runs (bench/stream-memory.mjs).
  */
 export function callAttempts$(core: RouterCore, call: CallState): Observable<CallOutput> {
-  const frames: GroupFrame[] = [];
+  let top: GroupFrame | undefined;
   const rules: RetryWaitRules = { minDelay: core.settings.retryAfterMs, maxRetryAfter: maxRetryAfterMs, backoff, random: core.random };
 
   const attemptIn = (retries: GroupRetries): Observable<CallOutput> =>
@@ -60,8 +62,8 @@ export function callAttempts$(core: RouterCore, call: CallState): Observable<Cal
 
   /** Starts a group: its first pick, or the error that ends the group before any attempt. */
   const enter = (group: string): Observable<CallOutput> => {
-    const frame: GroupFrame = { group, retries: undefined, retriesDone: false, targets: undefined, index: 0 };
-    frames.push(frame);
+    const frame: GroupFrame = { group, parent: top, retries: undefined, retriesDone: false, targets: undefined, index: 0 };
+    top = frame;
     call.enterGroup();
     const request = call.request;
     if (request.mockTestingFallbacks && group === request.group) {
@@ -141,7 +143,7 @@ export function callAttempts$(core: RouterCore, call: CallState): Observable<Cal
     (error) => {
       // The innermost group first; a group with nothing left hands the error to the one it is a
       // fallback of, which goes on with its next fallback (its own retries were over before).
-      for (let frame = frames[frames.length - 1]; frame !== undefined; frame = frames[frames.length - 1]) {
+      for (let frame = top; frame !== undefined; frame = top) {
         if (!frame.retriesDone && frame.retries !== undefined) {
           const again = retry(frame, frame.retries, error);
           if (again !== undefined) return again;
@@ -149,7 +151,7 @@ export function callAttempts$(core: RouterCore, call: CallState): Observable<Cal
         frame.retriesDone = true;
         const next = fallback(frame, error);
         if (next !== undefined) return next;
-        frames.pop();
+        top = frame.parent;
       }
       return undefined;
     },

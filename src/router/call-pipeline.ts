@@ -1,4 +1,4 @@
-import { Observable, Subscription } from 'rxjs';
+import { Observable, type Subscription } from 'rxjs';
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
 import type { RouterRequest } from '../protocol/chat.js';
@@ -97,31 +97,30 @@ export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info
         timeoutMs: call.timeoutMs,
       });
     };
-    const attempts = new Subscription();
+    // The attempts' subscription itself, no container: an open stream keeps its call's objects.
+    let attempts: Subscription | undefined;
     // The deadline errors, never completes early. Its error is made while the attempts are still live,
     // so that it can list the one it cuts; they are unsubscribed (their requests aborted) before the
     // error goes out, so whatever reacts to it never overlaps them.
     const deadlineTimer = scheduler.schedule(() => {
       const error = call.deadlineError(scheduler.now());
-      attempts.unsubscribe();
+      attempts?.unsubscribe();
       subscriber.error(call.finalError(error));
     }, call.timeoutMs);
-    attempts.add(
-      callAttempts$(core, call).subscribe({
-        next: (value) => {
-          commit();
-          subscriber.next(value);
-        },
-        error: (error: unknown) => subscriber.error(call.finalError(toRxllmError(error))),
-        complete: () => {
-          commit();
-          subscriber.complete();
-        },
-      }),
-    );
+    attempts = callAttempts$(core, call).subscribe({
+      next: (value) => {
+        commit();
+        subscriber.next(value);
+      },
+      error: (error: unknown) => subscriber.error(call.finalError(toRxllmError(error))),
+      complete: () => {
+        commit();
+        subscriber.complete();
+      },
+    });
     return () => {
       deadlineTimer.unsubscribe();
-      attempts.unsubscribe();
+      attempts?.unsubscribe();
     };
   });
 }
