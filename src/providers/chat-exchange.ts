@@ -83,7 +83,10 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     if (this.cancelled && !this.whole) controller.abort(new errors.RequestAbortedError());
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: ResponseHeaders): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: ResponseHeaders): void {
+    // The raw header bytes stay on the controller for the whole response unless let go; this handler
+    // is their last reader, and a stream may stay open for minutes (about 1 KB each, measured).
+    controller.rawHeaders = null;
     // 1xx informational responses come before the real one.
     if (statusCode < 200 || this.reading !== 'headers') return;
     this.statusCode = statusCode;
