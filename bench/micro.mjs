@@ -44,6 +44,6 @@ if (which === 'reducer') {
       signal.removeListener('abort', noop);
     });
   } catch {
-    console.log('AbortEmitter: not in this build (before the change)');
+    console.log('AbortEmitter: not in this build (before f0394a5, or after 69847d5 replaced it with undici dispatch)');
   }
 }
