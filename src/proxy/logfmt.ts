@@ -20,10 +20,18 @@ function formatValue(value: string | number | boolean): string {
  */
 export function logfmt(fields: Readonly<Record<string, LogValue>>): string {
   let line = '';
-  for (const key in fields) {
-    const value = fields[key];
-    if (value === undefined) continue;
-    line += `${line === '' ? '' : ' '}${key}=${formatValue(value)}`;
-  }
+  for (const key in fields) line = withField(line, key, fields[key]);
   return line;
+}
+
+/**
+ * `line` with ` key=value` added (quoted as `logfmt` quotes), or unchanged when `value` is undefined:
+ * for a line written on every request, built without an object of its fields first.
+ *
+ * @example
+ * withField('level=info', 'status', 200) // 'level=info status=200'
+ */
+export function withField(line: string, key: string, value: LogValue): string {
+  if (value === undefined) return line;
+  return `${line === '' ? '' : `${line} `}${key}=${formatValue(value)}`;
 }
