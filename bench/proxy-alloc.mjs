@@ -10,6 +10,7 @@ import { Router } from '../dist/index.js';
 import { createProxyServer } from '../dist/proxy/create-proxy-server.js';
 import { messages, routerConfig } from './lib/fixtures.mjs';
 import { startNode, stop } from './lib/processes.mjs';
+import { bytesByFunction, printTop } from './lib/sampled-allocations.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const variant = process.argv[2] ?? 'proxy';
@@ -46,18 +47,9 @@ session.connect();
 await session.post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 const requests = await load(4);
 const { profile } = await session.post('HeapProfiler.stopSampling');
-const self = new Map();
-let total = 0;
-const walk = (node) => {
-  const { functionName, url, lineNumber } = node.callFrame;
-  const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist|bench)\//, '$1/')}:${lineNumber + 1}`;
-  total += node.selfSize;
-  self.set(key, (self.get(key) ?? 0) + node.selfSize);
-  for (const child of node.children) walk(child);
-};
-walk(profile.head);
+const { self, total } = bytesByFunction(profile);
 console.log(`${variant}${stream ? ' sse' : ''}: ${requests} requests; sampled ${(total / requests).toFixed(0)} bytes allocated per request (an estimate)`);
-for (const [key, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(bytes / requests).toFixed(0).padStart(6)} B  ${key}`);
+printTop(self, requests, 30);
 closeServer();
 await stop(mock);
 process.exit(0);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Router } from '../dist/index.js';
 import { messages } from './lib/fixtures.mjs';
 import { startNode, stop } from './lib/processes.mjs';
+import { bytesByFunction, printTop } from './lib/sampled-allocations.mjs';
 
 const n = Number(process.argv[2] ?? 2000);
 // TICK_MS: the mock sends nothing after the first chunks while we sample.
@@ -39,18 +40,9 @@ await session.post('HeapProfiler.startSampling', { samplingInterval: 64 });
 for (let opened = 0; opened < n; opened += 250) await openStreams(Math.min(250, n - opened));
 globalThis.gc?.();
 const { profile } = await session.post('HeapProfiler.stopSampling');
-const self = new Map();
-let total = 0;
-const walk = (node) => {
-  const { functionName, url, lineNumber } = node.callFrame;
-  const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}`;
-  total += node.selfSize;
-  self.set(key, (self.get(key) ?? 0) + node.selfSize);
-  for (const child of node.children) walk(child);
-};
-walk(profile.head);
+const { self, total } = bytesByFunction(profile);
 console.log(`live: ~${(total / n).toFixed(0)} bytes per open stream (sampled), sockets and undici included`);
-for (const [key, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(bytes / n).toFixed(0).padStart(6)} B  ${key}`);
+printTop(self, n, 30);
 for (const subscription of open) subscription.unsubscribe();
 await router.close();
 await stop(mock);

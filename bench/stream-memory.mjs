@@ -6,6 +6,7 @@ import { Session } from 'node:inspector/promises';
 import { Observable } from 'rxjs';
 import { Router } from '../dist/index.js';
 import { firstContentChunk, messages, roleChunk } from './lib/fixtures.mjs';
+import { bytesByFunction, printTop } from './lib/sampled-allocations.mjs';
 
 const n = Number(process.argv[2] ?? 2000);
 const provider = {
@@ -28,17 +29,8 @@ const open = [];
 for (let i = 0; i < n; i++) open.push(router.completion$({ model: 'open', messages, stream: true }).subscribe(noop));
 globalThis.gc?.();
 const { profile } = await session.post('HeapProfiler.stopSampling');
-const self = new Map();
-let total = 0;
-const walk = (node) => {
-  const { functionName, url, lineNumber } = node.callFrame;
-  const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}`;
-  total += node.selfSize;
-  self.set(key, (self.get(key) ?? 0) + node.selfSize);
-  for (const child of node.children) walk(child);
-};
-walk(profile.head);
+const { self, total } = bytesByFunction(profile);
 console.log(`live: ~${(total / n).toFixed(0)} bytes per open stream (sampled)`);
-for (const [key, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(bytes / n).toFixed(0).padStart(6)} B  ${key}`);
+printTop(self, n, 30);
 for (const subscription of open) subscription.unsubscribe();
 await router.close();
