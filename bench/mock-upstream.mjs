@@ -6,7 +6,9 @@
 //                  write per SSE event with a `setImmediate` between them (no artificial delay, but
 //                  each event leaves as its own write, as a real token stream does), then [DONE].
 //   open-*         a stream that never ends: role chunk and one content chunk at once, then one
-//                  chunk per stream every `TICK_MS` (staggered over 10 slots), until the client closes.
+//                  chunk per stream every `TICK_MS`, until the client closes. Streams are spread over
+//                  `TICK_SLOTS` slots (default 1000; one slot written every TICK_MS / TICK_SLOTS ms), so
+//                  chunks arrive evenly, as a fleet of independent token streams would send them.
 //   hang           never answers; records when the client closes the connection (the abort).
 //
 // Started with `fork()`: it sends `{ port }` once listening; `{ type: 'aborts' }` is answered with
@@ -14,6 +16,7 @@
 // `{ type: 'stats' }` with its open-stream count and the TCP connections it accepted. Standalone: `node bench/mock-upstream.mjs 8090`.
 import { createServer } from 'node:http';
 import { chunks, completion, firstContentChunk, roleChunk, tickChunk } from './lib/fixtures.mjs';
+import { evenTicks } from './lib/even-ticks.mjs';
 import { nowMs } from './lib/stats.mjs';
 
 const tickMs = Number(process.env.TICK_MS ?? 1000);
@@ -25,16 +28,9 @@ const tickBytes = Buffer.from(`data: ${JSON.stringify(tickChunk)}\n\n`);
 const jsonHeaders = { 'content-type': 'application/json', 'content-length': completionBytes.length };
 const sseHeaders = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
 
-const slots = Array.from({ length: 10 }, () => new Set());
-let nextSlot = 0;
-let slotIndex = 0;
+const ticks = evenTicks({ slotCount: Number(process.env.TICK_SLOTS ?? 1000), periodMs: tickMs, visit: (res) => res.write(tickBytes) });
 let openCount = 0;
 const aborts = [];
-
-setInterval(() => {
-  for (const res of slots[slotIndex]) res.write(tickBytes);
-  slotIndex = (slotIndex + 1) % slots.length;
-}, tickMs / slots.length).unref();
 
 function streamAnswer(res) {
   res.writeHead(200, sseHeaders);
@@ -54,12 +50,10 @@ function streamAnswer(res) {
 function openStream(res) {
   res.writeHead(200, sseHeaders);
   res.write(openHead);
-  const slot = slots[nextSlot];
-  nextSlot = (nextSlot + 1) % slots.length;
-  slot.add(res);
+  const leave = ticks.add(res);
   openCount += 1;
   res.on('close', () => {
-    slot.delete(res);
+    leave();
     openCount -= 1;
   });
 }
