@@ -7,6 +7,8 @@
 // A variant written DIR:VARIANT runs DIR/bench/variant-server.mjs instead: another checkout with its
 // own dist/ (e.g. `git worktree add /tmp/old <commit>`, link node_modules, build), so that a change is
 // priced before and after in one interleaved run: --variants /tmp/old:proxy-log-batched,proxy-log-batched
+// A variant written VARIANT+--flag runs under `node --flag`; `floor` is the pass-through proxy again,
+// so that a Node flag is priced on both: --variants proxy-log-batched,floor+--max-semi-space-size=32,proxy-log-batched+--max-semi-space-size=32
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { messages } from './lib/fixtures.mjs';
@@ -27,10 +29,13 @@ const variants = variantsAt === -1 ? ['provider', 'router', 'proxy', 'proxy-log'
 const servers = [];
 servers.push({ name: 'pass-through floor', ...(await startNode(here('./passthrough-proxy.mjs'), [], { core: coreFor('server'), env: { UPSTREAM: upstream } })) });
 for (const variant of variants) {
-  const at = variant.lastIndexOf(':');
-  const script = at === -1 ? here('./variant-server.mjs') : `${variant.slice(0, at)}/bench/variant-server.mjs`;
-  const layer = at === -1 ? variant : variant.slice(at + 1);
-  servers.push({ name: variant, ...(await startNode(script, [layer], { core: coreFor('server'), env: { UPSTREAM: upstream } })) });
+  // VARIANT+--node-flag: that server runs under `node --node-flag` (e.g. floor+--max-semi-space-size=32).
+  const [name, ...nodeArgs] = variant.split('+');
+  const at = name.lastIndexOf(':');
+  const layer = at === -1 ? name : name.slice(at + 1);
+  const script =
+    layer === 'floor' ? here('./passthrough-proxy.mjs') : at === -1 ? here('./variant-server.mjs') : `${name.slice(0, at)}/bench/variant-server.mjs`;
+  servers.push({ name: variant, ...(await startNode(script, layer === 'floor' ? [] : [layer], { core: coreFor('server'), nodeArgs, env: { UPSTREAM: upstream } })) });
 }
 const body = JSON.stringify({ model: 'bench', messages, stream: kind === 'sse' });
 const run = (server, duration) =>

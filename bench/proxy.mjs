@@ -16,7 +16,7 @@
 //   - the undici-based generator at 1 in flight: unloaded latency (and time to first chunk).
 // Peak RSS is each server's VmHWM at the end.
 //
-// Run: node bench/proxy.mjs [--quick] [--rounds N] [--seconds S]   (after `npm run build`)
+// Run: node bench/proxy.mjs [--quick] [--rounds N] [--seconds S] [--server-node-flags='...']   (after `npm run build`)
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -34,6 +34,11 @@ const option = (name, fallback) => {
 const rounds = option('--rounds', quick ? 2 : 5);
 const seconds = option('--seconds', quick ? 1.5 : 3);
 const connections = 50;
+// Node flags for both proxies' processes, the floor's and rxllm's alike: by default the young
+// generation that rxllm's README recommends for the proxy (it keeps the proxy's scavenges from
+// promoting finished requests; bench/README.md); `--server-node-flags=` for Node's own defaults.
+const flagsArg = args.find((arg) => arg.startsWith('--server-node-flags='));
+const serverNodeFlags = (flagsArg === undefined ? '--max-semi-space-size=32' : flagsArg.slice('--server-node-flags='.length)).split(' ').filter(Boolean);
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 function freePort() {
@@ -120,11 +125,13 @@ async function main() {
   const upstream = `http://127.0.0.1:${mockPort}`;
   const { child: floor, message: floorReady } = await startNode(here('./passthrough-proxy.mjs'), [], {
     core: coreFor('server'),
+    nodeArgs: serverNodeFlags,
     env: { UPSTREAM: upstream },
   });
   const rxPort = await freePort();
   const { child: rx } = await startNode(here('../dist/cli/main.js'), ['--config', here('./config.yaml'), '--port', String(rxPort), '--host', '127.0.0.1'], {
     core: coreFor('server'),
+    nodeArgs: serverNodeFlags,
     env: { BENCH_UPSTREAM: `${upstream}/v1` },
     ready: false,
   });
@@ -225,7 +232,7 @@ async function main() {
       ]);
     }
   }
-  console.log(`\n### 2. Proxy overhead: ${rounds} interleaved rounds, ${seconds} s per target per round, ${connections} connections`);
+  console.log(`\n### 2. Proxy overhead: ${rounds} interleaved rounds, ${seconds} s per target per round, ${connections} connections; both proxies run under \`node ${serverNodeFlags.join(' ') || '(no flags)'}\``);
   console.log(
     pinning
       ? '(proxy under test pinned alone to core 0; mock upstream + load generator share core 1)\n'

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { defaultMaxRequestSizeMb } from '../config/parse-proxy-config.js';
 import { ServiceUnavailableError } from '../errors/error-classes.js';
 import type { Router } from '../router/router.js';
+import { ActiveRequests } from './active-requests.js';
 import { bearerAuth } from './bearer-auth.js';
 import { handleRequest } from './handle-request.js';
 import { modelsList } from './models-list.js';
@@ -69,7 +70,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     maxRequestSizeBytes: options.maxRequestSizeBytes ?? defaultMaxRequestSizeMb * 1024 * 1024,
     log: options.log ?? writeStdout,
     modelsBody: JSON.stringify(modelsList(router.modelGroups, Math.floor(Date.now() / 1000))),
-    active: new Set(),
+    active: new ActiveRequests(),
     draining: false,
   };
   let drained: (() => void) | undefined;
@@ -117,7 +118,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
         await idle(drainTimeoutMs);
         const why = cutShort ? 'the drain was cut short by a second stop signal' : `in-flight calls get ${drainTimeoutMs / 1000} s`;
         const error = new ServiceUnavailableError(`rxllm shut down before this call finished (${why})`, { code: 'shutting_down' });
-        for (const request of [...ctx.active]) request.abort(error);
+        for (const request of ctx.active.toArray()) request.abort(error);
         await idle(abortFlushMs); // the aborted answers reach their clients before the sockets close
         await new Promise<void>((resolve) => {
           if (!server.listening) return resolve();

@@ -4,7 +4,8 @@ import { AuthenticationError, BadRequestError, NotFoundError, ServiceUnavailable
 import { headerTimeoutMs } from './effective-timeout-ms.js';
 import { handleChatCompletion } from './handle-chat-completion.js';
 import { untriedHeaders } from './litellm-headers.js';
-import type { ActiveRequest, ProxyContext } from './proxy-context.js';
+import { ActiveRequest } from './active-requests.js';
+import type { ProxyContext } from './proxy-context.js';
 import { formatRequestLog, type RequestRecord } from './request-log.js';
 import { writeError } from './write-error.js';
 
@@ -85,10 +86,10 @@ export function handleRequest(ctx: ProxyContext, onClosed: () => void): (req: In
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const record: RequestRecord = { method: req.method ?? 'GET', path: query === -1 ? url : url.slice(0, query) };
-    const active: ActiveRequest = { abort: (error) => writeError(res, error) };
+    const active = new ActiveRequest((error) => writeError(res, error));
     ctx.active.add(active);
     res.once('close', () => {
-      active.onClose?.();
+      active.closed();
       ctx.active.delete(active);
       const clientClosed = !res.writableFinished;
       ctx.log(

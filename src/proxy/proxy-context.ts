@@ -1,17 +1,6 @@
-import type { RxllmError } from '../errors/rxllm-error.js';
 import type { Router } from '../router/router.js';
+import type { ActiveRequests } from './active-requests.js';
 import type { BearerCheck } from './bearer-auth.js';
-
-/** A request being served; the drain ends it with `abort` when in-flight calls run out of time. */
-export interface ActiveRequest {
-  /** Stops the call (aborting the upstream request) and ends the response with `error`. */
-  abort(error: RxllmError): void;
-  /**
-   * Run first when the response closes (answered, or the client left): stops a call still running.
-   * One 'close' listener per request serves both this and the log line.
-   */
-  onClose?: (() => void) | undefined;
-}
 
 /** What every request handler of one proxy server shares. */
 export interface ProxyContext {
@@ -23,7 +12,7 @@ export interface ProxyContext {
   /** `GET /v1/models`, serialised once. */
   readonly modelsBody: string;
   /** Requests whose response has not closed yet. */
-  readonly active: Set<ActiveRequest>;
+  readonly active: ActiveRequests;
   /** Set by a graceful shutdown: new calls get 503. */
   draining: boolean;
 }
