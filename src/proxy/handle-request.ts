@@ -6,7 +6,7 @@ import { handleChatCompletion } from './handle-chat-completion.js';
 import { untriedHeaders } from './litellm-headers.js';
 import { ActiveRequest } from './active-requests.js';
 import type { ProxyContext } from './proxy-context.js';
-import { formatRequestLog, type RequestRecord } from './request-log.js';
+import { formatRequestLog, RequestRecord } from './request-log.js';
 import { writeError } from './write-error.js';
 
 function writeJson(res: ServerResponse, status: number, json: string): void {
@@ -85,7 +85,7 @@ export function handleRequest(ctx: ProxyContext, onClosed: () => void): (req: In
     const startedAt = performance.now();
     const url = req.url ?? '/';
     const query = url.indexOf('?');
-    const record: RequestRecord = { method: req.method ?? 'GET', path: query === -1 ? url : url.slice(0, query) };
+    const record = new RequestRecord(req.method ?? 'GET', query === -1 ? url : url.slice(0, query));
     const active = new ActiveRequest((error) => writeError(res, error));
     ctx.active.add(active);
     res.once('close', () => {
