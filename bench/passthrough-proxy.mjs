@@ -13,8 +13,13 @@ const agent = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
 
 const server = createServer((req, res) => {
   const parts = [];
-  req.on('data', (part) => parts.push(part));
-  req.on('end', () => {
+  // Both listeners come off once the body is in: under load V8 may allocate a request's listener
+  // table in the old generation, and closures left in it keep each finished request alive through
+  // young-generation GCs (bench/README.md, "GC"; rxllm's readBody does the same).
+  const onData = (part) => parts.push(part);
+  req.on('data', onData);
+  req.once('end', () => {
+    req.off('data', onData);
     // undici takes an EventEmitter as `signal`: far cheaper than an AbortController (rxllm does the same).
     const signal = new EventEmitter();
     signal.aborted = false;

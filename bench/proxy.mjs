@@ -34,11 +34,10 @@ const option = (name, fallback) => {
 const rounds = option('--rounds', quick ? 2 : 5);
 const seconds = option('--seconds', quick ? 1.5 : 3);
 const connections = 50;
-// Node flags for both proxies' processes, the floor's and rxllm's alike: by default the young
-// generation that rxllm's README recommends for the proxy (it keeps the proxy's scavenges from
-// promoting finished requests; bench/README.md); `--server-node-flags=` for Node's own defaults.
+// Node flags for both proxies' processes, the floor's and rxllm's alike (default: none), e.g.
+// --server-node-flags='--max-semi-space-size=32' to price a GC setting on both.
 const flagsArg = args.find((arg) => arg.startsWith('--server-node-flags='));
-const serverNodeFlags = (flagsArg === undefined ? '--max-semi-space-size=32' : flagsArg.slice('--server-node-flags='.length)).split(' ').filter(Boolean);
+const serverNodeFlags = (flagsArg === undefined ? '' : flagsArg.slice('--server-node-flags='.length)).split(' ').filter(Boolean);
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
 function freePort() {
