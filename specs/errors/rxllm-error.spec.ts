@@ -71,6 +71,36 @@ describe('RxllmError', () => {
       expect(limited.with({ attempts: [] })).toBeInstanceOf(NoDeploymentsAvailableError);
     });
 
+    it("carries the original's trace (where it was thrown), not one of its own, and the stack stays settable", () => {
+      function throwSite(): RequestTimeoutError {
+        return new RequestTimeoutError('no first chunk', { code: 'first_chunk_timeout' });
+      }
+      const original = throwSite();
+      const copy = original.with({ numRetries: 0 });
+      expect(copy.stack).toBe(original.stack);
+      expect(copy.stack).toContain('throwSite');
+      expect(Object.keys(copy)).not.toContain('stack');
+      copy.stack = 'replaced';
+      expect(copy.stack).toBe('replaced');
+      expect(original.stack).toContain('throwSite');
+    });
+
+    it("does not format the original's trace until someone reads the copy's", () => {
+      const original = new BadRequestError('x');
+      let reads = 0;
+      Object.defineProperty(original, 'stack', { configurable: true, get: () => (reads++, 'BadRequestError: x\n    at somewhere') });
+      const copy = original.with({ numRetries: 1 });
+      expect(reads).toBe(0);
+      expect(copy.stack).toBe('BadRequestError: x\n    at somewhere');
+      expect(reads).toBe(1);
+    });
+
+    it('leaves Error.stackTraceLimit as it was', () => {
+      const before = Error.stackTraceLimit;
+      new BadRequestError('x').with({ numRetries: 1 });
+      expect(Error.stackTraceLimit).toBe(before);
+    });
+
     it('lets the extra options override the kept ones', () => {
       expect(new RequestTimeoutError('x', { code: 'idle_timeout' }).with({ code: 'deadline_exceeded' }).code).toBe('deadline_exceeded');
     });

@@ -101,8 +101,26 @@ export class RxllmError extends Error {
   /** The same error with more context (the call's attempts, retry counts); the class is kept. */
   with(extra: RxllmErrorOptions): this {
     const Own = this.constructor as new (message: string, options: RxllmErrorOptions) => this;
-    const copy = new Own(this.message, { ...this.options(), ...extra });
-    if (this.stack !== undefined) copy.stack = this.stack;
+    // The copy's stack is the original's, handed over unread: reading `stack` formats the whole trace,
+    // and capturing a second one for the copy is thrown away; together they were most of what a
+    // failed call cost the Router (bench/README.md, §3).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let copy: this;
+    try {
+      copy = new Own(this.message, { ...this.options(), ...extra });
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    const original = this;
+    Object.defineProperty(copy, 'stack', {
+      configurable: true,
+      enumerable: false,
+      get: () => original.stack,
+      set(value: unknown) {
+        Object.defineProperty(this, 'stack', { value, writable: true, configurable: true, enumerable: false });
+      },
+    });
     return copy;
   }
 
