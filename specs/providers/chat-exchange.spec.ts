@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher, errors } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpenAICompatibleProvider } from '../../src/providers/openai-compatible.js';
 import { collect } from '../support/collect.js';
@@ -58,5 +58,28 @@ describe('the provider after informational (1xx) responses', () => {
       provider.call({ deployment: testDeployment({ apiBase, model: 'gpt-x' }), body: { model: 'gpt-x', messages: [] }, stream: false }),
     );
     expect(error).toMatchObject({ status: 429, retryAfter: 3, message: expect.stringContaining('slow down') });
+  });
+});
+
+describe('cancelling an exchange', () => {
+  it('aborts with stack traces off, which nobody reads but Node would format, and turns them back on', () => {
+    const aborts: { limit: number; reason: unknown }[] = [];
+    const controller = { abort: (reason: Error) => aborts.push({ limit: Error.stackTraceLimit, reason }) };
+    const dispatcher = {
+      dispatch(_options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+        handler.onRequestStart?.(controller as unknown as Dispatcher.DispatchController, {});
+        return true;
+      },
+    } as unknown as Dispatcher;
+    const provider = createOpenAICompatibleProvider({ dispatcher });
+    const limit = Error.stackTraceLimit;
+    const subscription = provider
+      .call({ deployment: testDeployment({ apiBase: 'http://127.0.0.1:9/v1', model: 'gpt-x' }), body: { model: 'gpt-x', messages: [] }, stream: true })
+      .subscribe();
+    subscription.unsubscribe();
+    expect(aborts).toHaveLength(1);
+    expect(aborts[0]?.limit).toBe(0);
+    expect(aborts[0]?.reason).toBeInstanceOf(errors.RequestAbortedError);
+    expect(Error.stackTraceLimit).toBe(limit);
   });
 });

@@ -24,6 +24,23 @@ export interface ExchangeSink {
 const drainLimitBytes = 64 * 1024;
 const drainGraceMs = 1_000;
 
+/**
+ * Aborts the request with no stack traces made for it. Its errors are never shown (the exchange
+ * ignores its own abort), yet undici destroys the socket with an error of its own, and Node formats
+ * the trace of any error a stream is destroyed with (streams' checkError): every cancelled request
+ * paid 25-40 µs for two traces nobody reads (scratch measurement of abort() alone, 1500 aborts).
+ */
+function abortWithoutTraces(controller: Dispatcher.DispatchController | undefined): void {
+  if (controller === undefined) return;
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    controller.abort(new errors.RequestAbortedError());
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** What the body being received is read as. */
 type Reading =
   | 'headers' // waiting for the response
@@ -75,12 +92,12 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     this.reading = 'over';
     // Before undici has handed over the controller, the request has not reached a socket yet: it is
     // aborted the moment it does (onRequestStart).
-    this.controller?.abort(new errors.RequestAbortedError());
+    abortWithoutTraces(this.controller);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    if (this.cancelled && !this.whole) controller.abort(new errors.RequestAbortedError());
+    if (this.cancelled && !this.whole) abortWithoutTraces(controller);
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: ResponseHeaders): void {
@@ -219,7 +236,7 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
   private fail(error: RxllmError): void {
     this.reading = 'over';
     if (!this.sink.closed) this.sink.error(error);
-    this.controller?.abort(new errors.RequestAbortedError());
+    abortWithoutTraces(this.controller);
   }
 
   private startDraining(): void {
@@ -232,6 +249,6 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
   private giveUp(): void {
     clearTimeout(this.drainTimer);
     this.reading = 'over';
-    this.controller?.abort(new errors.RequestAbortedError());
+    abortWithoutTraces(this.controller);
   }
 }
