@@ -12,4 +12,5 @@ await stop(child);
 console.log(
   `${mode} ${n}: RSS growth ${(r.rssPerStream / 1024).toFixed(1)} KiB/stream, heap ${(r.heapPerStream / 1024).toFixed(1)} KiB/stream,`,
   `event-loop delay p99 ${r.delayP99.toFixed(2)} ms, 50 ms timeout late by p50 ${r.lateP50.toFixed(2)} / p99 ${r.lateP99.toFixed(2)} ms`,
+  `(first timeouts, cold: p50 ${r.coldLateP50.toFixed(2)} / max ${r.coldLateMax.toFixed(1)} ms)`,
 );
