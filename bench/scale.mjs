@@ -160,6 +160,9 @@ function bareClient(apiBase) {
   };
 }
 
+// Phase marks on stdout for bench/scale-gc.mjs, which reads V8's GC trace from the same stream.
+const mark = process.env.SCALE_MARKS === '1' ? (phase) => console.log(`# phase ${phase}`) : () => {};
+
 async function runCase(mode, n) {
   let mock;
   let apiBase = 'http://127.0.0.1:9/v1';
@@ -194,6 +197,7 @@ async function runCase(mode, n) {
   const openMs = nowMs() - openStart;
   await sleep(2_000);
   const after = memory();
+  mark('streams');
 
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
@@ -235,7 +239,9 @@ async function runCase(mode, n) {
   // one-off JIT cost of the first ~100 ms of timeouts, not what a timer costs under this load.
   const coldLate = await probeRound(coldProbes, 'cold');
   await sleep(100);
+  mark('probes');
   const late = await probeRound(probes, 'probe');
+  mark('end');
   await sleep(300);
   // When the upstream saw each probe's connection close, after the moment its 50 ms were up.
   const aborts = mock ? (await ask(mock, { type: 'aborts' })).aborts : localAborts;
