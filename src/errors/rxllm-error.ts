@@ -101,9 +101,10 @@ export class RxllmError extends Error {
   /** The same error with more context (the call's attempts, retry counts); the class is kept. */
   with(extra: RxllmErrorOptions): this {
     const Own = this.constructor as new (message: string, options: RxllmErrorOptions) => this;
-    // The copy's stack is the original's, handed over unread: reading `stack` formats the whole trace,
-    // and capturing a second one for the copy is thrown away; together they were most of what a
-    // failed call cost the Router (bench/README.md, §3).
+    // The copy's stack is the original's; it captures none of its own, which would only be replaced.
+    // A plain data property, not a getter that reads the original's lazily: V8 allocates a getter's
+    // accessor pair in the old generation, and through it every final error and its original
+    // outlived the scavenges they should have died in (bench/README.md, §3).
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     let copy: this;
@@ -112,15 +113,7 @@ export class RxllmError extends Error {
     } finally {
       Error.stackTraceLimit = limit;
     }
-    const original = this;
-    Object.defineProperty(copy, 'stack', {
-      configurable: true,
-      enumerable: false,
-      get: () => original.stack,
-      set(value: unknown) {
-        Object.defineProperty(this, 'stack', { value, writable: true, configurable: true, enumerable: false });
-      },
-    });
+    if (this.stack !== undefined) copy.stack = this.stack;
     return copy;
   }
 
