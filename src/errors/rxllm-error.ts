@@ -1,3 +1,5 @@
+import { withoutStackTraces } from './without-stack-traces.js';
+
 /** The `type` values OpenAI puts in its error bodies. */
 export type OpenAIErrorType =
   | 'invalid_request_error'
@@ -105,14 +107,7 @@ export class RxllmError extends Error {
     // A plain data property, not a getter that reads the original's lazily: V8 allocates a getter's
     // accessor pair in the old generation, and through it every final error and its original
     // outlived the scavenges they should have died in (bench/README.md, §3).
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    let copy: this;
-    try {
-      copy = new Own(this.message, { ...this.options(), ...extra });
-    } finally {
-      Error.stackTraceLimit = limit;
-    }
+    const copy = withoutStackTraces(() => new Own(this.message, { ...this.options(), ...extra }));
     if (this.stack !== undefined) copy.stack = this.stack;
     return copy;
   }
