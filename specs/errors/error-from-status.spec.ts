@@ -3,6 +3,7 @@ import {
   APIConnectionError,
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   ContentPolicyViolationError,
   ContextWindowExceededError,
   InternalServerError,
@@ -12,6 +13,7 @@ import {
   RequestTimeoutError,
   ServiceUnavailableError,
   UnprocessableEntityError,
+  UpstreamClientError,
 } from '../../src/errors/error-classes.js';
 import { errorFromStatus } from '../../src/errors/error-from-status.js';
 
@@ -22,8 +24,10 @@ describe('errorFromStatus', () => {
     [403, PermissionDeniedError, 'permission_denied'],
     [404, NotFoundError, 'not_found'],
     [408, RequestTimeoutError, 'upstream_timeout'],
-    [409, BadRequestError, 'bad_request'],
-    [413, BadRequestError, 'bad_request'],
+    [409, ConflictError, 'conflict'],
+    [410, UpstreamClientError, 'upstream_client_error'],
+    [413, BadRequestError, 'request_too_large'],
+    [418, UpstreamClientError, 'upstream_client_error'],
     [422, UnprocessableEntityError, 'unprocessable_entity'],
     [429, RateLimitError, 'rate_limit_exceeded'],
     [500, InternalServerError, 'internal_server_error'],

@@ -24,6 +24,7 @@ export type FailureKind =
   | 'content_policy'
   | 'permission'
   | 'unprocessable'
+  /** A 409, or another 4xx without a class: retried, in the failure window, never cools on its own. */
   | 'other';
 
 export function failureKind(error: unknown): FailureKind {

@@ -51,6 +51,23 @@ export class RequestTimeoutError extends RxllmError {
   static override readonly defaultCode: string = 'timeout';
 }
 
+/** 409 from the provider (a request that conflicted with the provider's state). Retried, as the openai SDK does. */
+export class ConflictError extends RxllmError {
+  static override readonly defaultStatus: number = 409;
+  static override readonly defaultType: OpenAIErrorType = 'invalid_request_error';
+  static override readonly defaultCode: string = 'conflict';
+}
+
+/**
+ * Any other 4xx from the provider that rxllm has no class for (402, 410, 418, 451, ...). Its status
+ * is kept on the wire, and it is retried: only the 4xx listed in DESIGN §4 are the request's own fault.
+ */
+export class UpstreamClientError extends RxllmError {
+  static override readonly defaultStatus: number = 400;
+  static override readonly defaultType: OpenAIErrorType = 'invalid_request_error';
+  static override readonly defaultCode: string = 'upstream_client_error';
+}
+
 /** 422. Never retried. */
 export class UnprocessableEntityError extends RxllmError {
   static override readonly defaultStatus: number = 422;
@@ -99,7 +116,9 @@ for (const Class of [
   PermissionDeniedError,
   NotFoundError,
   RequestTimeoutError,
+  ConflictError,
   UnprocessableEntityError,
+  UpstreamClientError,
   RateLimitError,
   NoDeploymentsAvailableError,
   InternalServerError,

@@ -2,6 +2,7 @@ import {
   APIConnectionError,
   AuthenticationError,
   BadRequestError,
+  ConflictError,
   ContentPolicyViolationError,
   ContextWindowExceededError,
   InternalServerError,
@@ -11,6 +12,7 @@ import {
   RequestTimeoutError,
   ServiceUnavailableError,
   UnprocessableEntityError,
+  UpstreamClientError,
 } from './error-classes.js';
 import type { RxllmError, RxllmErrorOptions } from './rxllm-error.js';
 
@@ -20,6 +22,7 @@ const contentPolicyMessage = /content (management )?policy|content_filter|safety
 /**
  * The error class an upstream HTTP status stands for, as the openai SDK and LiteLLM map them.
  * `options.code` is the provider's own code when it sent one; 400s are told apart by code or message.
+ * A 4xx without a class of its own keeps its status as an `UpstreamClientError`, which is retried.
  */
 export function errorFromStatus(status: number, message: string, options: RxllmErrorOptions = {}): RxllmError {
   const withStatus = { ...options, status };
@@ -44,6 +47,11 @@ export function errorFromStatus(status: number, message: string, options: RxllmE
       return new NotFoundError(message, { code: 'not_found', ...withStatus });
     case 408:
       return new RequestTimeoutError(message, { ...withStatus, code: 'upstream_timeout' });
+    case 409:
+      return new ConflictError(message, withStatus);
+    case 413:
+      // Too large for the provider: the request's fault, never retried (DESIGN §4).
+      return new BadRequestError(message, { code: 'request_too_large', ...withStatus });
     case 422:
       return new UnprocessableEntityError(message, withStatus);
     case 429:
@@ -52,6 +60,6 @@ export function errorFromStatus(status: number, message: string, options: RxllmE
       return new ServiceUnavailableError(message, withStatus);
   }
   if (status >= 500) return new InternalServerError(message, withStatus);
-  if (status >= 400) return new BadRequestError(message, withStatus);
+  if (status >= 400) return new UpstreamClientError(message, withStatus);
   return new APIConnectionError(`unexpected upstream status ${status}: ${message}`, options);
 }

@@ -47,9 +47,10 @@ export interface RetryContext {
 }
 
 /**
- * Whether an error may be retried within its group at all (DESIGN §4). Never: 400, 403, 404, 422,
- * a 401 in a one-deployment group, a context-window / content-policy error that has its own fallback
- * list, and anything rxllm did not classify. An explicit `retry_policy` entry for a 400 or 401 class
+ * Whether an error may be retried within its group at all (DESIGN §4). Never: 400, 403, 404, 413,
+ * 422, a 401 in a one-deployment group, a context-window / content-policy error that has its own
+ * fallback list, and a thrown value that is not an `RxllmError`. Everything else is: 408, 409, 429,
+ * 5xx, connection errors, timeouts, and any 4xx without a class of its own. An explicit `retry_policy` entry for a 400 or 401 class
  * (e.g. `BadRequestErrorRetries: 1`) is the user opting in, and is honoured.
  */
 export function isRetryable(error: unknown, context: RetryContext): boolean {
