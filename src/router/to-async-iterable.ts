@@ -82,6 +82,9 @@ export function toAsyncIterable<T>(source: Observable<T>, signal?: AbortSignal):
     return() {
       stop();
       buffer.length = 0;
+      failure = undefined;
+      // A `next()` still waiting (another consumer of the same iterator) ends too, never left pending.
+      settle();
       return Promise.resolve({ value: undefined, done: true });
     },
   };
