@@ -262,7 +262,7 @@ describe('createDeploymentReducer: in flight, usage, latency', () => {
     state = reduce(state, failed('bad_request'), 40);
     state = reduce(state, { type: 'attemptCancelled' }, 50);
     expect(state.inFlight).toBe(0);
-    expect(state.totals).toEqual({ started: 4, succeeded: 1, failed: 2 });
+    expect(state.totals).toEqual({ started: 4, succeeded: 1, failed: 2, cancelled: 1 });
   });
 
   it('counts requests and tokens per minute, and starts over in a new minute', () => {

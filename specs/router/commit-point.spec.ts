@@ -179,7 +179,7 @@ describe('Router onCommit', () => {
       );
 
       expectObservable(router.completion$({ model: 'a', messages }, { onCommit: (info) => commits.push(info) })).toBe(
-        '- 500ms - 1000ms -- 500ms -x|',
+        '- 500ms - 1000ms -- 500ms -(x|)',
         completions,
       );
     });

@@ -38,7 +38,7 @@ function answeredBy(config: RouterConfig, answering: readonly string[], request:
 
     expectObservable(
       router.completion$({ model: 'a', messages, ...request }, { onCommit: (info) => commits.push(info) }),
-    ).toBe('-x|', completions);
+    ).toBe('-(x|)', completions);
     testScheduler.flush();
     called = scripted.deploymentsCalled();
   });
@@ -83,12 +83,12 @@ describe('Router fallbacks: which groups, in which order', () => {
 
       // a: attempt, 500 ms backoff, attempt; then b: attempt, 500 ms backoff (its own first retry), attempt.
       expectObservable(router.completion$({ model: 'a', messages }, { onCommit: (info) => commits.push(info) })).toBe(
-        '- 500ms -- 500ms -x|',
+        '- 500ms -- 500ms -(x|)',
         completions,
       );
       expectSubscriptions(primary.subscriptions).toBe(['^!', '- 500ms ^!']);
       expectSubscriptions(backupFails.subscriptions).toBe('- 500ms -^!');
-      expectSubscriptions(backupAnswers.subscriptions).toBe('- 500ms -- 500ms ^-!');
+      expectSubscriptions(backupAnswers.subscriptions).toBe('- 500ms -- 500ms ^!');
     });
     expect(commits).toMatchObject([{ group: 'b', attemptedRetries: 1, attemptedFallbacks: 1 }]);
   });

@@ -141,7 +141,7 @@ describe('Router timeout (router, request): the deadline of the whole call', () 
       const router = new Router({ model_list: [deployment('g', 'd1')], timeout: 30 }, { random: first, provider });
 
       expectObservable(router.completion$({ model: 'g', messages, timeout: 0.7 }, { onCommit: (info) => commits.push(info) })).toBe(
-        '-x|',
+        '-(x|)',
         completions,
       );
     });
@@ -173,9 +173,9 @@ describe('Router timeout (deployment): the per-attempt cap', () => {
         { random: first, provider },
       );
 
-      expectObservable(router.completion$({ model: 'g', messages })).toBe('-------y|', completions);
+      expectObservable(router.completion$({ model: 'g', messages })).toBe('-------(y|)', completions);
       expectSubscriptions(slow.subscriptions).toBe('^----!');
-      expectSubscriptions(fast.subscriptions).toBe('-----^--!');
+      expectSubscriptions(fast.subscriptions).toBe('-----^-!');
     });
   });
 
@@ -277,7 +277,7 @@ describe('Router stream_timeout: the first-chunk clock', () => {
       const { provider } = scriptedProvider({ d1: [cold<Output>('--------x|', completions)] });
       const router = new Router({ model_list: [deployment('g', 'd1')], stream_timeout: 0.003 }, { random: first, provider });
 
-      expectObservable(router.completion$({ model: 'g', messages })).toBe('--------x|', completions);
+      expectObservable(router.completion$({ model: 'g', messages })).toBe('--------(x|)', completions);
     });
   });
 
@@ -503,7 +503,7 @@ describe('Router mock_timeout', () => {
         { random: first, provider: scripted.provider },
       );
 
-      expectObservable(router.completion$({ model: 'primary', messages, mock_timeout: true })).toBe('100ms --y|', completions);
+      expectObservable(router.completion$({ model: 'primary', messages, mock_timeout: true })).toBe('100ms --(y|)', completions);
       testScheduler.flush();
       expect(scripted.deploymentsCalled()).toEqual(['b1']);
     });

@@ -20,6 +20,9 @@ export type DeploymentMessage =
       /** How long a cooldown caused by this failure lasts (ms), already resolved by precedence; 0 disables. */
       readonly cooldownMs: number;
     }
-  /** The caller gave up (unsubscribed): the attempt ends without a verdict on the deployment. */
+  /**
+   * The attempt ended without a verdict on the deployment: the caller gave up (unsubscribed), or a
+   * clock the request chose (shorter than the configuration's) or a mock hang cut it (DESIGN §6).
+   */
   | { readonly type: 'attemptCancelled' }
   | { readonly type: 'cooldownExpired' };

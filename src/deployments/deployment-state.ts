@@ -40,7 +40,12 @@ export interface DeploymentState {
   readonly latencies: readonly LatencySample[];
   /** Requests started and tokens used in the current minute (for rpm / tpm limits). */
   readonly usage: { readonly minute: number; readonly requests: number; readonly tokens: number };
-  readonly totals: { readonly started: number; readonly succeeded: number; readonly failed: number };
+  /**
+   * Attempts since the router started. `started === succeeded + failed + cancelled + inFlight`:
+   * `cancelled` holds the attempts that ended with no verdict on the deployment (the caller left, or
+   * a clock the request chose ran out: DESIGN §6).
+   */
+  readonly totals: { readonly started: number; readonly succeeded: number; readonly failed: number; readonly cancelled: number };
 }
 
 export function initialDeploymentState(id: string, group: string): DeploymentState {
@@ -53,7 +58,7 @@ export function initialDeploymentState(id: string, group: string): DeploymentSta
     health: [],
     latencies: [],
     usage: { minute: 0, requests: 0, tokens: 0 },
-    totals: { started: 0, succeeded: 0, failed: 0 },
+    totals: { started: 0, succeeded: 0, failed: 0, cancelled: 0 },
   };
 }
 

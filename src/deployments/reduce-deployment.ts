@@ -74,7 +74,7 @@ export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer
         return evolve(state, {
           inFlight: state.inFlight + 1,
           usage: { minute: usage.minute, requests: usage.requests + 1, tokens: usage.tokens },
-          totals: { started: totals.started + 1, succeeded: totals.succeeded, failed: totals.failed },
+          totals: { started: totals.started + 1, succeeded: totals.succeeded, failed: totals.failed, cancelled: totals.cancelled },
         });
       }
       case 'firstChunk':
@@ -93,13 +93,14 @@ export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer
             timedOut: false,
           }),
           usage: { minute: usage.minute, requests: usage.requests, tokens: usage.tokens + message.tokens },
-          totals: { started: totals.started, succeeded: totals.succeeded + 1, failed: totals.failed },
+          totals: { started: totals.started, succeeded: totals.succeeded + 1, failed: totals.failed, cancelled: totals.cancelled },
         });
       }
       case 'attemptFailed': {
         const { kind, code } = message.error;
         const inFlight = Math.max(0, state.inFlight - 1);
-        const totals = { started: state.totals.started, succeeded: state.totals.succeeded, failed: state.totals.failed + 1 };
+        const { started, succeeded, failed, cancelled } = state.totals;
+        const totals = { started, succeeded, failed: failed + 1, cancelled };
         if (clientFault.has(kind)) return evolve(state, { inFlight, totals });
         const health = recordCall(state.health, now, kind);
         // A timed-out attempt is remembered as slow as its timeout, so latency routing moves away from it.
@@ -114,8 +115,10 @@ export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer
         if (state.cooldownUntil !== undefined && state.cooldownUntil > now && state.cooldownUntil >= until) return next;
         return { ...next, cooldownUntil: until, cooldownReason: code };
       }
-      case 'attemptCancelled':
-        return evolve(state, { inFlight: Math.max(0, state.inFlight - 1) });
+      case 'attemptCancelled': {
+        const { started, succeeded, failed, cancelled } = state.totals;
+        return evolve(state, { inFlight: Math.max(0, state.inFlight - 1), totals: { started, succeeded, failed, cancelled: cancelled + 1 } });
+      }
       case 'cooldownExpired':
         if (state.cooldownUntil === undefined || state.cooldownUntil > now) return state;
         return { ...state, cooldownUntil: undefined, cooldownReason: undefined };

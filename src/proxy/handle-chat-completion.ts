@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Subscription } from 'rxjs';
-import { BadRequestError, InternalServerError } from '../errors/error-classes.js';
+import { APIConnectionError, BadRequestError } from '../errors/error-classes.js';
 import { RxllmError } from '../errors/rxllm-error.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk, RouterRequest } from '../protocol/chat.js';
@@ -157,7 +157,7 @@ function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, un
       complete: () => {
         if (res.writableEnded || res.destroyed) return;
         if (!stream) {
-          fail(new InternalServerError('the call completed without an answer', { code: 'empty_response' }));
+          fail(new APIConnectionError('the call completed without an answer', { code: 'empty_response' }));
           return;
         }
         // An answer of nothing but [DONE]: the router tells onCommit at completion, which wrote the

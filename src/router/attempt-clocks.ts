@@ -9,6 +9,18 @@ export interface AttemptClocks {
   readonly idleMs: number | undefined;
   /** Non-streaming: subscription → complete response (`attempt_timeout`). */
   readonly attemptMs: number | undefined;
+  /**
+   * Whether the first-chunk / idle clock running out says something about the deployment (DESIGN §6):
+   * only when the clock the configuration set would have run out by then too. A shorter clock the
+   * request chose says nothing: else any client could cool a deployment for everyone.
+   */
+  readonly firstChunkCounts: boolean;
+  readonly idleCounts: boolean;
+}
+
+/** The configuration's clock `configured` would have fired by the time `effective` did. */
+function counts(configured: number | undefined, effective: number | undefined): boolean {
+  return configured !== undefined && effective !== undefined && configured <= effective;
 }
 
 /**
@@ -18,10 +30,18 @@ export interface AttemptClocks {
  * The call's deadline bounds all of them separately.
  */
 export function attemptClocks(deployment: Deployment, settings: RouterSettings, request: ParsedRequest): AttemptClocks {
-  if (!request.stream) return { firstChunkMs: undefined, idleMs: undefined, attemptMs: deployment.timeoutMs };
-  const firstChunkMs =
-    request.streamTimeoutMs ?? deployment.streamTimeoutMs ?? settings.streamTimeoutMs ?? deployment.timeoutMs;
-  const idleMs =
-    request.streamIdleTimeoutMs ?? deployment.streamIdleTimeoutMs ?? settings.streamIdleTimeoutMs ?? firstChunkMs;
-  return { firstChunkMs, idleMs, attemptMs: undefined };
+  if (!request.stream) {
+    return { firstChunkMs: undefined, idleMs: undefined, attemptMs: deployment.timeoutMs, firstChunkCounts: false, idleCounts: false };
+  }
+  const configuredFirst = deployment.streamTimeoutMs ?? settings.streamTimeoutMs ?? deployment.timeoutMs;
+  const configuredIdle = deployment.streamIdleTimeoutMs ?? settings.streamIdleTimeoutMs ?? configuredFirst;
+  const firstChunkMs = request.streamTimeoutMs ?? configuredFirst;
+  const idleMs = request.streamIdleTimeoutMs ?? deployment.streamIdleTimeoutMs ?? settings.streamIdleTimeoutMs ?? firstChunkMs;
+  return {
+    firstChunkMs,
+    idleMs,
+    attemptMs: undefined,
+    firstChunkCounts: counts(configuredFirst, firstChunkMs),
+    idleCounts: counts(configuredIdle, idleMs),
+  };
 }

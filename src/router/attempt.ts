@@ -4,7 +4,7 @@ import type { Deployment } from '../config/router-settings.js';
 import type { DeploymentMessage } from '../deployments/deployment-message.js';
 import { failureKind } from '../deployments/failure-kind.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
-import { RequestTimeoutError } from '../errors/error-classes.js';
+import { APIConnectionError, RequestTimeoutError } from '../errors/error-classes.js';
 import { StreamClocks } from '../policies/stream-clocks.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../protocol/chat.js';
 import { mockResponse$, mockTimeout$ } from '../providers/mock-provider.js';
@@ -17,6 +17,11 @@ export type CallOutput = ChatCompletion | ChatCompletionChunk;
 
 type AttemptFailure = Extract<DeploymentMessage, { type: 'attemptFailed' }>['error'];
 
+/** `mock_timeout`: the deployment's own, or the request's for its own group (fallback groups run for real, DESIGN §3). */
+function isMockHang(call: CallState, deployment: Deployment): boolean {
+  return deployment.mockTimeout || (call.request.mockTimeout && deployment.group === call.request.group);
+}
+
 /** The provider call for one attempt: a mock when the request or deployment asks for one, else the provider. */
 function providerCall$(core: RouterCore, call: CallState, deployment: Deployment): Observable<CallOutput> {
   const request = call.request;
@@ -25,8 +30,7 @@ function providerCall$(core: RouterCore, call: CallState, deployment: Deployment
     body: { ...request.body, model: deployment.model },
     stream: request.stream,
   };
-  // A request's mock_timeout stops only its own group: fallback groups run for real (DESIGN §3).
-  if (deployment.mockTimeout || (request.mockTimeout && deployment.group === request.group)) return mockTimeout$();
+  if (isMockHang(call, deployment)) return mockTimeout$();
   const mock = request.mockResponse ?? deployment.mockResponse;
   if (mock !== undefined) return mockResponse$(providerRequest, mock, () => core.scheduler.now());
   return core.provider.call(providerRequest);
@@ -65,13 +69,18 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
     emit(core, () => ({ type: 'attemptStarted', call: call.id, group: deployment.group, deployment: deployment.id, at: startedAt }));
 
     const clocks = attemptClocks(deployment, core.settings, call.request);
+    const stream = call.request.stream;
+    // A mock hang answers nothing on purpose: whatever clock cuts it says nothing about the deployment.
+    const hung = isMockHang(call, deployment);
 
     let ttftMs: number | undefined;
     let chunks = 0;
     let usage: Usage | undefined;
 
     // The event goes out before the message: the message may start a cooldown, whose event must follow.
-    const reportFailure = (at: number, failure: AttemptFailure, retryAfter: number | undefined): void => {
+    // A failure that says nothing about the deployment (DESIGN §6) is still the call's failure (its
+    // record, its event), but the actor hears of it as a cancellation: no window, no cooldown.
+    const reportFailure = (at: number, failure: AttemptFailure, retryAfter: number | undefined, counted: boolean): void => {
       emit(core, () => ({
         type: 'attemptFailed',
         call: call.id,
@@ -81,7 +90,12 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         latencyMs: at - startedAt,
         status: failure.status,
         code: failure.code,
+        counted,
       }));
+      if (!counted) {
+        store.send(deployment.id, { type: 'attemptCancelled' });
+        return;
+      }
       store.send(deployment.id, {
         type: 'attemptFailed',
         error: failure,
@@ -90,13 +104,36 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       });
     };
 
-    const fail = (raw: unknown): void => {
+    const fail = (raw: unknown, counted = !hung): void => {
       const error = toRxllmError(raw);
       const at = scheduler.now();
       if (call.failAttempt(attempt, error, at)) {
-        reportFailure(at, { kind: failureKind(error), status: error.status, code: error.code }, error.retryAfter);
+        reportFailure(at, { kind: failureKind(error), status: error.status, code: error.code }, error.retryAfter, counted);
       }
       subscriber.error(error);
+    };
+
+    const succeed = (): void => {
+      const at = scheduler.now();
+      call.committedTo ??= deployment;
+      if (!call.closeAttempt(attempt)) return;
+      const outputTokens = usage?.completion_tokens ?? (stream ? chunks : 0);
+      store.send(deployment.id, {
+        type: 'attemptSucceeded',
+        latencyMs: at - startedAt,
+        ttftMs: stream ? ttftMs : undefined,
+        outputTokens,
+        tokens: usage?.total_tokens ?? outputTokens,
+      });
+      emit(core, () => ({
+        type: 'attemptSucceeded',
+        call: call.id,
+        group: deployment.group,
+        deployment: deployment.id,
+        at,
+        latencyMs: at - startedAt,
+        ttftMs,
+      }));
     };
 
     let source: Observable<CallOutput>;
@@ -114,61 +151,64 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
     // Streaming: the first-chunk and idle clocks (DESIGN §3) run inline, as `streamTimeouts` runs them,
     // rather than as one more operator: every open stream keeps one subscriber fewer. A clock that
     // runs out aborts the request before its error goes out.
-    const streamClocks = call.request.stream
+    const streamClocks = stream
       ? new StreamClocks(clocks.firstChunkMs, clocks.idleMs, scheduler, (error) => {
           sourceSubscription?.unsubscribe();
-          fail(error);
+          const counted = error.code === 'first_chunk_timeout' ? clocks.firstChunkCounts : clocks.idleCounts;
+          fail(error, counted && !hung);
         })
       : undefined;
     // Non-streaming: `attempt_timeout` caps the whole attempt. The request is aborted before the error
     // goes out, as `timeout` does, so a retry never overlaps the attempt it gives up.
-    if (clocks.attemptMs !== undefined && !call.request.stream) {
+    if (clocks.attemptMs !== undefined && !stream) {
       const ms = clocks.attemptMs;
       attemptTimer = scheduler.schedule(() => {
         sourceSubscription?.unsubscribe();
         fail(new RequestTimeoutError(`the attempt did not complete within ${ms} ms`, { code: 'attempt_timeout' }));
       }, ms);
     }
-    const deliver = (value: CallOutput): void => {
+    const deliverChunk = (value: CallOutput): void => {
       chunks += 1;
       if (ttftMs === undefined) {
         ttftMs = scheduler.now() - startedAt;
         call.committedTo = deployment;
-        if (call.request.stream) store.send(deployment.id, { type: 'firstChunk', ttftMs });
+        store.send(deployment.id, { type: 'firstChunk', ttftMs });
       }
       usage = usageOf(value) ?? usage;
       subscriber.next(value);
     };
+    // Non-streaming: the completion is the whole answer. The attempt succeeds as it arrives, and the
+    // call completes with it: what the provider does after (completing later, or never) cannot turn a
+    // delivered answer into a failure, and a caller that stops at the first value (`firstValueFrom`)
+    // still has its success counted (DESIGN §6).
+    const deliverCompletion = (value: CallOutput): void => {
+      if (subscriber.closed) return;
+      attemptTimer?.unsubscribe();
+      ttftMs = scheduler.now() - startedAt;
+      chunks = 1;
+      usage = usageOf(value);
+      call.committedTo = deployment;
+      succeed();
+      subscriber.next(value);
+      subscriber.complete();
+    };
     sourceSubscription = source.subscribe({
-      next: streamClocks === undefined ? deliver : (value) => streamClocks.chunk(value as ChatCompletionChunk, deliver),
-      error: fail,
+      next: streamClocks === undefined ? deliverCompletion : (value) => streamClocks.chunk(value as ChatCompletionChunk, deliverChunk),
+      error: (error: unknown) => fail(error),
       complete: () => {
-        streamClocks?.complete(deliver);
-        const at = scheduler.now();
-        call.committedTo ??= deployment;
-        if (call.closeAttempt(attempt)) {
-          const outputTokens = usage?.completion_tokens ?? (call.request.stream ? chunks : 0);
-          store.send(deployment.id, {
-            type: 'attemptSucceeded',
-            latencyMs: at - startedAt,
-            ttftMs: call.request.stream ? ttftMs : undefined,
-            outputTokens,
-            tokens: usage?.total_tokens ?? outputTokens,
-          });
-          emit(core, () => ({
-            type: 'attemptSucceeded',
-            call: call.id,
-            group: deployment.group,
-            deployment: deployment.id,
-            at,
-            latencyMs: at - startedAt,
-            ttftMs,
-          }));
+        if (streamClocks === undefined) {
+          // Reached only when no completion came: an empty answer is the upstream's fault, retried.
+          fail(new APIConnectionError('the provider completed without an answer', { code: 'empty_response' }));
+          return;
         }
+        streamClocks.complete(deliverChunk);
+        succeed();
         subscriber.complete();
       },
     });
-    if (!subscriber.closed) streamClocks?.start();
+    // The source answered (or failed) synchronously: its subscription came back after the teardown ran.
+    if (subscriber.closed) sourceSubscription.unsubscribe();
+    else streamClocks?.start();
     return () => {
       attemptTimer?.unsubscribe();
       streamClocks?.stop();
@@ -177,7 +217,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       if (!call.closeAttempt(attempt)) return;
       const at = scheduler.now();
       if (call.deadlineFired) {
-        reportFailure(at, { kind: 'timeout', status: 408, code: 'deadline_exceeded' }, undefined);
+        reportFailure(at, { kind: 'timeout', status: 408, code: 'deadline_exceeded' }, undefined, call.deadlineCounts && !hung);
         return;
       }
       emit(core, () => ({

@@ -57,6 +57,7 @@ function startCall(core: RouterCore, request: RouterRequest): CallState {
     },
     timeoutMs,
     scheduler.now() + timeoutMs,
+    timeoutMs >= settings.timeoutMs,
   );
   checkGroups(core, call, request);
   return call;

@@ -35,6 +35,11 @@ export class CallState {
     readonly fallbackLists: FallbackLists,
     readonly timeoutMs: number,
     readonly deadlineAt: number,
+    /**
+     * The deadline is the configuration's (router `timeout`), not a shorter one the request chose: only
+     * then does an attempt it cuts count against its deployment (DESIGN §6).
+     */
+    readonly deadlineCounts: boolean,
   ) {
     this.visited = [request.group];
   }

@@ -22,6 +22,12 @@ export type RouterEvent =
       readonly latencyMs: number;
       readonly status: number;
       readonly code: string;
+      /**
+       * Whether the failure counted against the deployment's health (DESIGN §6). False when a clock
+       * the request chose (shorter than the configuration's) or a mock hang cut the attempt: the
+       * call failed, the deployment did not.
+       */
+      readonly counted: boolean;
     }
   /** The caller unsubscribed while the attempt was in flight: it was aborted, with no verdict on the deployment. */
   | {
