@@ -196,6 +196,8 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       next: streamClocks === undefined ? deliverCompletion : (value) => streamClocks.chunk(value as ChatCompletionChunk, deliverChunk),
       error: (error: unknown) => fail(error),
       complete: () => {
+        // A synchronous source completing after its answer went out: the attempt is over already.
+        if (subscriber.closed) return;
         if (streamClocks === undefined) {
           // Reached only when no completion came: an empty answer is the upstream's fault, retried.
           fail(new APIConnectionError('the provider completed without an answer', { code: 'empty_response' }));
