@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RouterConfig } from '../../src/config/router-config-schema.js';
 import { createOpenAICompatibleProvider } from '../../src/providers/openai-compatible.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { waitUntil } from '../support/wait-until.js';
 import { messages, openRequest, postChat, readAll, startTestProxy, type TestProxy } from './test-proxy.js';
 
 // Every chat-route response carries x-litellm-attempted-retries, x-litellm-attempted-fallbacks and
@@ -128,7 +129,8 @@ describe('x-litellm-* headers on chat responses answered before the router', () 
 
   it('a new call while shutting down (503)', async () => {
     const inFlight = openRequest(proxy.url, '/v1/chat/completions', { model: 'hang', messages }, auth);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // In flight before the drain starts (a fixed sleep raced a loaded machine: the drain found nothing to wait for).
+    await waitUntil(() => proxy.proxy.inFlight === 1, 5_000, 'the call in flight');
     const closing = proxy.proxy.close();
     const refused = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = httpRequest(`${proxy.url}/v1/chat/completions`, {
@@ -163,7 +165,7 @@ describe('x-litellm-* headers on chat responses answered before the router', () 
       req.once('error', reject);
     });
     req.write('{"model": "fast", ');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitUntil(() => proxy.proxy.inFlight === 1, 5_000, 'the call in flight');
     const closing = proxy.proxy.close();
     const aborted = await response;
     expect(aborted.statusCode).toBe(503);

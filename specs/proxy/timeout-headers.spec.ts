@@ -3,7 +3,7 @@ import { maxDurationSeconds } from '../../src/config/limits.js';
 import { BadRequestError } from '../../src/errors/error-classes.js';
 import { applyTimeoutHeaders } from '../../src/proxy/apply-timeout-headers.js';
 import { effectiveTimeoutMs, headerTimeoutMs } from '../../src/proxy/effective-timeout-ms.js';
-import { formatSeconds } from '../../src/proxy/format-seconds.js';
+import { formatSeconds } from '../../src/policies/format-seconds.js';
 
 describe('applyTimeoutHeaders', () => {
   it('sets timeout and stream_timeout from the headers when the body has none', () => {

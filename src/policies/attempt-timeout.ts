@@ -2,6 +2,7 @@ import { asyncScheduler, type MonoTypeOperatorFunction, type SchedulerLike } fro
 import { RequestTimeoutError } from '../errors/error-classes.js';
 import { failAfter } from './fail-after.js';
 import { assertPositiveMs } from './validate.js';
+import { formatSeconds } from './format-seconds.js';
 
 export interface AttemptTimeoutOptions {
   scheduler?: SchedulerLike;
@@ -18,7 +19,7 @@ export function attemptTimeout<T>(ms: number, options: AttemptTimeoutOptions = {
   assertPositiveMs('attemptTimeout', 'ms', ms);
   return failAfter<T>(
     ms,
-    () => new RequestTimeoutError(`the attempt did not complete within ${ms} ms`, { code: 'attempt_timeout' }),
+    () => new RequestTimeoutError(`the attempt did not complete within ${formatSeconds(ms)} s`, { code: 'attempt_timeout' }),
     options.scheduler ?? asyncScheduler,
   );
 }

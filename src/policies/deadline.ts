@@ -2,6 +2,7 @@ import { asyncScheduler, type MonoTypeOperatorFunction, type SchedulerLike } fro
 import { RequestTimeoutError } from '../errors/error-classes.js';
 import { failAfter } from './fail-after.js';
 import { assertPositiveMs } from './validate.js';
+import { formatSeconds } from './format-seconds.js';
 
 export interface DeadlineOptions {
   scheduler?: SchedulerLike;
@@ -20,6 +21,6 @@ export interface DeadlineOptions {
 export function deadline<T>(ms: number, options: DeadlineOptions = {}): MonoTypeOperatorFunction<T> {
   assertPositiveMs('deadline', 'ms', ms);
   const makeError =
-    options.with ?? (() => new RequestTimeoutError(`the call did not finish within ${ms} ms`, { code: 'deadline_exceeded' }));
+    options.with ?? (() => new RequestTimeoutError(`the call did not finish within ${formatSeconds(ms)} s`, { code: 'deadline_exceeded' }));
   return failAfter<T>(ms, makeError, options.scheduler ?? asyncScheduler);
 }

@@ -1,6 +1,7 @@
 import { asyncScheduler, type MonoTypeOperatorFunction, Observable, type SchedulerLike, Subscription } from 'rxjs';
 import { RequestTimeoutError } from '../errors/error-classes.js';
 import { assertPositiveMs } from './validate.js';
+import { formatSeconds } from './format-seconds.js';
 
 export interface FirstChunkTimeoutOptions {
   scheduler?: SchedulerLike;
@@ -45,7 +46,7 @@ export function firstChunkTimeout<T>(ms: number, options: FirstChunkTimeoutOptio
         timer = scheduler.schedule(() => {
           // The source is aborted before the error goes out, so nothing reacting to it overlaps this attempt.
           upstream.unsubscribe();
-          subscriber.error(new RequestTimeoutError(`no first chunk within ${ms} ms`, { code: 'first_chunk_timeout' }));
+          subscriber.error(new RequestTimeoutError(`no first chunk within ${formatSeconds(ms)} s`, { code: 'first_chunk_timeout' }));
         }, ms);
       }
       return () => {

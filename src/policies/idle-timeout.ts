@@ -1,6 +1,7 @@
 import { asyncScheduler, type MonoTypeOperatorFunction, Observable, type SchedulerAction, type SchedulerLike, Subscription } from 'rxjs';
 import { RequestTimeoutError } from '../errors/error-classes.js';
 import { assertPositiveMs } from './validate.js';
+import { formatSeconds } from './format-seconds.js';
 
 export interface IdleTimeoutOptions {
   scheduler?: SchedulerLike;
@@ -31,7 +32,7 @@ export function idleTimeout<T>(ms: number, options: IdleTimeoutOptions = {}): Mo
         if (quietFor >= ms) {
           // Abort the source before the error goes out, so nothing reacting to it overlaps this attempt.
           upstream.unsubscribe();
-          subscriber.error(new RequestTimeoutError(`no chunk for ${ms} ms`, { code: 'idle_timeout' }));
+          subscriber.error(new RequestTimeoutError(`no chunk for ${formatSeconds(ms)} s`, { code: 'idle_timeout' }));
         } else {
           this.schedule(undefined, ms - quietFor);
         }

@@ -2,10 +2,11 @@ import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import { RequestTimeoutError } from '../errors/error-classes.js';
 import type { ChatCompletionChunk } from '../protocol/chat.js';
 import { isContentChunk } from '../protocol/is-content-chunk.js';
+import { formatSeconds } from './format-seconds.js';
 
 // Module-level actions with the clocks as their state: an open stream's timer holds no closure.
 function firstChunkTimedOut(this: SchedulerAction<StreamClocks>, clocks?: StreamClocks): void {
-  clocks?.timeOut(`no first chunk within ${String(clocks.first)} ms`, 'first_chunk_timeout');
+  clocks?.timeOut(`no first chunk within ${formatSeconds(clocks.first as number)} s`, 'first_chunk_timeout');
 }
 
 // The idle clock: one action for a whole quiet period; a chunk only records the time, and an action
@@ -14,7 +15,7 @@ function checkIdle(this: SchedulerAction<StreamClocks>, clocks?: StreamClocks): 
   if (clocks === undefined) return;
   const idle = clocks.idle as number;
   const quietFor = clocks.scheduler.now() - clocks.lastChunkAt;
-  if (quietFor >= idle) clocks.timeOut(`no chunk for ${idle} ms`, 'idle_timeout');
+  if (quietFor >= idle) clocks.timeOut(`no chunk for ${formatSeconds(idle)} s`, 'idle_timeout');
   else this.schedule(clocks, idle - quietFor);
 }
 

@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { RxllmError } from '../errors/rxllm-error.js';
 import type { CallInfo } from '../router/router-events.js';
-import { formatSeconds } from './format-seconds.js';
+import { formatSeconds } from '../policies/format-seconds.js';
 
 /** The `x-litellm-*` headers of an answered call: which deployment, after how many retries and fallbacks. */
 export function callHeaders(info: CallInfo): OutgoingHttpHeaders {

@@ -5,6 +5,7 @@ import type { DeploymentMessage } from '../deployments/deployment-message.js';
 import { failureKind } from '../deployments/failure-kind.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
 import { APIConnectionError, RequestTimeoutError } from '../errors/error-classes.js';
+import { formatSeconds } from '../policies/format-seconds.js';
 import { StreamClocks } from '../policies/stream-clocks.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../protocol/chat.js';
 import { mockResponse$, mockTimeout$ } from '../providers/mock-provider.js';
@@ -164,7 +165,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       const ms = clocks.attemptMs;
       attemptTimer = scheduler.schedule(() => {
         sourceSubscription?.unsubscribe();
-        fail(new RequestTimeoutError(`the attempt did not complete within ${ms} ms`, { code: 'attempt_timeout' }));
+        fail(new RequestTimeoutError(`the attempt did not complete within ${formatSeconds(ms)} s`, { code: 'attempt_timeout' }));
       }, ms);
     }
     const deliverChunk = (value: CallOutput): void => {
