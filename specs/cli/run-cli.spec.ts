@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,6 +82,66 @@ describe('runCli', () => {
     expect(stdout.some((line) => line.includes('msg=stopped'))).toBe(true);
     expect(signals.listenerCount('SIGTERM')).toBe(0);
     expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('--version prints the package version and returns 0', async () => {
+    const { io, stdout } = fakeIo();
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await runCli(['--version'], io)).toBe(0);
+    expect(stdout).toEqual([`rxllm ${version}`]);
+  });
+
+  it('a bad LITELLM_LOG names the variable and returns 2', async () => {
+    const { io, stderr } = fakeIo({ LITELLM_LOG: 'loud' });
+    expect(await runCli(['--config', configPath, '--port', '0'], io)).toBe(2);
+    expect(stderr.join('\n')).toContain('LITELLM_LOG: expected one of DEBUG, INFO, WARNING, ERROR, got "loud"');
+  });
+
+  /** Serves `configPath` with `argv` and `env`, makes one call to `model`, stops, and returns every line logged. */
+  async function oneCall(argv: string[], env: Record<string, string>, model: string): Promise<string[]> {
+    const { io, stdout, signals } = fakeIo(env);
+    const lines: string[] = [];
+    const exit = runCli(['--config', configPath, '--port', '0', ...argv], { ...io, stdout: (line) => (stdout.push(line), lines.push(line)) });
+    const url = await new Promise<string>((resolve, reject) => {
+      const started = Date.now();
+      const look = (): void => {
+        const found = /url=(\S+)/.exec(lines.find((line) => line.includes('listening')) ?? '')?.[1];
+        if (found !== undefined) return resolve(found);
+        if (Date.now() - started > 10_000) return reject(new Error('no listening line'));
+        setTimeout(look, 5);
+      };
+      look();
+    });
+    await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Hi' }] }),
+    }).then((response) => response.text());
+    signals.emit('SIGTERM', 'SIGTERM');
+    expect(await exit).toBe(0);
+    return lines;
+  }
+
+  it('--debug (and --detailed_debug) logs each attempt of a call as a level=debug line', async () => {
+    for (const flag of ['--debug', '--detailed_debug']) {
+      const lines = await oneCall([flag], {}, 'fast');
+      expect(lines.filter((line) => line.includes('level=debug')).map((line) => /msg=(\w+)/.exec(line)?.[1]), flag).toEqual([
+        'attemptStarted',
+        'attemptSucceeded',
+      ]);
+    }
+    expect((await oneCall([], {}, 'fast')).some((line) => line.includes('level=debug'))).toBe(false);
+  });
+
+  it('LITELLM_LOG=WARNING keeps the warnings and errors only: a good call logs nothing, an unknown model a warn line', async () => {
+    const good = await oneCall([], { LITELLM_LOG: 'WARNING' }, 'fast');
+    // The startup lines are written whatever the level; nothing at info after them.
+    const afterStartup = good.slice(good.findIndex((line) => line.includes('msg="auth')) + 1);
+    expect(afterStartup.filter((line) => line.includes('level=info'))).toEqual([]);
+    expect((await oneCall([], {}, 'fast')).some((line) => line.includes('msg=request'))).toBe(true);
+    const bad = await oneCall([], { LITELLM_LOG: 'WARNING' }, 'nope');
+    expect(bad.filter((line) => line.includes('msg=request'))).toEqual([expect.stringContaining('level=warn')]);
+    expect(bad.some((line) => line.includes('status=404'))).toBe(true);
   });
 
   describe('a second signal', () => {

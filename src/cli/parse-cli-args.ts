@@ -3,12 +3,15 @@ import { parseArgs } from 'node:util';
 /** What `rxllm` was asked to do. */
 export type CliCommand =
   | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
   | {
       readonly kind: 'serve';
       /** `--config`; undefined: the bundled config.yaml. */
       readonly config: string | undefined;
       readonly port: number;
       readonly host: string;
+      /** `--debug` / `--detailed_debug`: a log line per attempt, retry, fallback and cooldown. */
+      readonly debug: boolean;
     };
 
 /** A command line rxllm cannot run: printed with the usage, exit code 2. */
@@ -19,7 +22,7 @@ export class UsageError extends Error {
 export const defaultPort = 4000;
 export const defaultHost = '127.0.0.1';
 
-export const usage = `Usage: rxllm [--config config.yaml] [--port ${defaultPort}] [--host ${defaultHost}]
+export const usage = `Usage: rxllm [--config config.yaml] [--port ${defaultPort}] [--host ${defaultHost}] [--debug]
 
 An OpenAI-compatible proxy that runs LiteLLM config.yaml files on rxllm's Router.
 
@@ -27,7 +30,13 @@ Options:
   -c, --config <file>  LiteLLM config.yaml to serve (default: the bundled demo config, mock deployments)
   -p, --port <port>    port to listen on, 0 for any free port (default: ${defaultPort})
       --host <host>    address to listen on (default: ${defaultHost}; 0.0.0.0 for every interface)
+      --debug          also log every attempt, retry, fallback and cooldown (level=debug);
+                       --detailed_debug is the same (LiteLLM's flag)
+      --num_workers 1  LiteLLM's flag; rxllm runs one process for now
+  -v, --version        print rxllm's version
   -h, --help           show this help
+
+Environment: LITELLM_LOG=DEBUG|INFO|WARNING|ERROR: the least severe level logged after startup (default INFO).
 
 Endpoints: POST /v1/chat/completions, GET /v1/models, GET /health/liveliness, GET /health/readiness.
 SIGTERM or SIGINT drains in-flight calls (up to 30 s) and exits 0; a second signal aborts them.`;
@@ -46,7 +55,16 @@ function parsePort(text: string): number {
  * parseCliArgs(['--config', 'config.yaml', '--port', '8080']) // { kind: 'serve', config: 'config.yaml', port: 8080, host: '127.0.0.1' }
  */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
-  let values: { config?: string | undefined; port?: string | undefined; host?: string | undefined; help?: boolean | undefined };
+  let values: {
+    config?: string | undefined;
+    port?: string | undefined;
+    host?: string | undefined;
+    help?: boolean | undefined;
+    version?: boolean | undefined;
+    debug?: boolean | undefined;
+    detailed_debug?: boolean | undefined;
+    num_workers?: string | undefined;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -57,12 +75,24 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         port: { type: 'string', short: 'p' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        debug: { type: 'boolean' },
+        detailed_debug: { type: 'boolean' },
+        num_workers: { type: 'string' },
       },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   if (values.help === true) return { kind: 'help' };
+  if (values.version === true) return { kind: 'version' };
+  if (values.num_workers !== undefined && values.num_workers !== '1') {
+    // Said plainly rather than accepted and ignored: a LiteLLM command line asking for N workers
+    // would otherwise get one and never know.
+    throw new UsageError(
+      `--num_workers: rxllm runs one process for now (got "${values.num_workers}"); run several behind a load balancer, each with its own port`,
+    );
+  }
   if (values.host === '') throw new UsageError('--host: expected an address');
   if (values.config === '') throw new UsageError('--config: expected a file');
   return {
@@ -70,5 +100,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     config: values.config,
     port: values.port === undefined ? defaultPort : parsePort(values.port),
     host: values.host ?? defaultHost,
+    debug: values.debug === true || values.detailed_debug === true,
   };
 }

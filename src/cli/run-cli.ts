@@ -9,6 +9,8 @@ import { logfmt } from '../proxy/logfmt.js';
 import { Router } from '../router/router.js';
 import { parseCliArgs, usage, UsageError } from './parse-cli-args.js';
 import { batchedLines } from './batched-lines.js';
+import { atLeast, logLevelFromEnv, type LogLevel } from './log-level.js';
+import { routerEventLine } from './router-event-line.js';
 import { startupLines } from './startup-lines.js';
 
 /** Where the CLI talks and what it listens to; the process's own by default. */
@@ -34,17 +36,27 @@ const processIo: CliIo = {
 /** The demo config.yaml at the package root (from src/cli/ and from dist/cli/ alike). */
 export const bundledConfigPath = fileURLToPath(new URL('../../config.yaml', import.meta.url));
 
-function log(io: CliIo, level: string, msg: string, fields: Record<string, string | number> = {}): void {
-  io.stdout(logfmt({ time: new Date().toISOString(), level, msg, ...fields }));
+function log(write: (line: string) => void, level: string, msg: string, fields: Record<string, string | number> = {}): void {
+  write(logfmt({ time: new Date().toISOString(), level, msg, ...fields }));
 }
 
 /** A repeat of the first signal within this long is the same stop request, delivered twice. */
 const duplicateSignalMs = 500;
 
+/** rxllm's own version, from the package.json beside src/ and dist/. */
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
 /** Serves until SIGTERM or SIGINT, then drains in-flight calls and closes; a second signal aborts them. */
-async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: number, host: string): Promise<number> {
+async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: number, host: string, level: LogLevel): Promise<number> {
   const router = new Router(config.router, { env: config.env });
-  const proxy = createProxyServer({ router, masterKey: config.masterKey, maxRequestSizeBytes: config.maxRequestSizeBytes, log: io.stdout });
+  const write = atLeast(level, io.stdout);
+  // Only at debug: an observed events$ costs every call its events (unobserved, they are never made).
+  const events = level === 'debug' ? router.events$.subscribe((event) => write(routerEventLine(event, new Date().toISOString()))) : undefined;
+  const proxy = createProxyServer({ router, masterKey: config.masterKey, maxRequestSizeBytes: config.maxRequestSizeBytes, log: write });
   let address: ListenAddress;
   try {
     address = await proxy.listen(port, host);
@@ -53,6 +65,7 @@ async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: n
     await router.close();
     return 1;
   }
+  // Written whatever the level: said once, and where the proxy listens is what everyone needs.
   for (const line of startupLines(address, configPath, config)) io.stdout(line);
 
   await new Promise<void>((done) => {
@@ -62,12 +75,12 @@ async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: n
         // The same signal again at once is one event delivered twice, not a second request to stop:
         // a terminal's Ctrl-C reaches both npm and node, and npm passes its copy on too.
         if (signal === first.signal && performance.now() - first.at < duplicateSignalMs) return;
-        log(io, 'warn', 'second signal: aborting in-flight calls', { signal });
+        log(write, 'warn', 'second signal: aborting in-flight calls', { signal });
         proxy.abortInFlight();
         return;
       }
       first = { signal, at: performance.now() };
-      log(io, 'info', 'shutting down: refusing new calls, draining in-flight calls', { signal, in_flight: proxy.inFlight });
+      log(write, 'info', 'shutting down: refusing new calls, draining in-flight calls', { signal, in_flight: proxy.inFlight });
       void proxy
         .close()
         .then(() => router.close())
@@ -80,7 +93,8 @@ async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: n
     io.signals.on('SIGTERM', onSignal);
     io.signals.on('SIGINT', onSignal);
   });
-  log(io, 'info', 'stopped');
+  events?.unsubscribe();
+  log(write, 'info', 'stopped');
   return 0;
 }
 
@@ -103,6 +117,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     io.stdout(usage);
     return 0;
   }
+  if (command.kind === 'version') {
+    io.stdout(`rxllm ${await packageVersion()}`);
+    return 0;
+  }
+  let level: LogLevel;
+  try {
+    level = command.debug ? 'debug' : (logLevelFromEnv(io.env['LITELLM_LOG']) ?? 'info');
+  } catch (error) {
+    io.stderr(`rxllm: ${(error as Error).message}`);
+    return 2;
+  }
   const configPath = resolve(command.config ?? bundledConfigPath);
   let config: ProxyConfig;
   try {
@@ -112,5 +137,5 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     io.stderr(`rxllm: ${error.message}`);
     return 1;
   }
-  return serve(io, config, configPath, command.port, command.host);
+  return serve(io, config, configPath, command.port, command.host, level);
 }

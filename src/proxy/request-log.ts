@@ -60,7 +60,8 @@ function isoTimeNow(): string {
  */
 export function formatRequestLog(record: RequestRecord, outcome: ResponseOutcome): string {
   const { status } = outcome;
-  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  // A stream that failed after its first chunk went out with a 200: still a failure worth a warning.
+  const level = status >= 500 ? 'error' : status >= 400 || record.error !== undefined ? 'warn' : 'info';
   // Written on every request: field by field, with no object of the fields first. The first three
   // values never need quoting.
   let line = `time=${isoTimeNow()} level=${level} msg=request`;

@@ -1,0 +1,41 @@
+import { logfmt } from '../proxy/logfmt.js';
+import type { RouterEvent } from '../router/router-events.js';
+
+/**
+ * One router event as a `level=debug` logfmt line, for `--debug` / `--detailed_debug`: every attempt,
+ * retry, fallback and cooldown of every call, numbered by call. Scheduler times are left out (they
+ * are not wall-clock times); durations are in ms.
+ *
+ * @example
+ * // time=... level=debug msg=attemptFailed call=7 group=gpt-4o deployment=gpt-4o/0 latency_ms=300 status=408 code=first_chunk_timeout counted=true
+ */
+export function routerEventLine(event: RouterEvent, time: string): string {
+  const head = { time, level: 'debug', msg: event.type };
+  switch (event.type) {
+    case 'attemptStarted':
+      return logfmt({ ...head, call: event.call, group: event.group, deployment: event.deployment });
+    case 'attemptSucceeded':
+      return logfmt({ ...head, call: event.call, group: event.group, deployment: event.deployment, latency_ms: event.latencyMs, ttft_ms: event.ttftMs });
+    case 'attemptFailed':
+      return logfmt({
+        ...head,
+        call: event.call,
+        group: event.group,
+        deployment: event.deployment,
+        latency_ms: event.latencyMs,
+        status: event.status,
+        code: event.code,
+        counted: event.counted,
+      });
+    case 'attemptCancelled':
+      return logfmt({ ...head, call: event.call, group: event.group, deployment: event.deployment, latency_ms: event.latencyMs });
+    case 'retry':
+      return logfmt({ ...head, call: event.call, group: event.group, retry: event.retry, delay_ms: event.delayMs });
+    case 'fallback':
+      return logfmt({ ...head, call: event.call, from: event.from, to: event.to });
+    case 'cooldownStarted':
+      return logfmt({ ...head, group: event.group, deployment: event.deployment, for_ms: event.until - event.at, reason: event.reason });
+    case 'cooldownEnded':
+      return logfmt({ ...head, group: event.group, deployment: event.deployment });
+  }
+}
