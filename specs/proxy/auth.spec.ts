@@ -37,6 +37,24 @@ describe('with a master_key', () => {
     expect((await fetch(`${proxy.url}/v1/models`)).status).toBe(401);
   });
 
+  it("takes the key in LiteLLM's x-litellm-api-key header (with or without Bearer) and in Azure's api-key header", async () => {
+    for (const headers of [{ 'x-litellm-api-key': masterKey }, { 'x-litellm-api-key': `Bearer ${masterKey}` }, { 'api-key': masterKey }]) {
+      const response = await postChat(proxy.url, { model: 'fast', messages }, headers);
+      expect(response.status, JSON.stringify(Object.keys(headers))).toBe(200);
+    }
+    // A wrong key in one header is not saved by nothing in the others; a right one anywhere lets the request in.
+    expect((await postChat(proxy.url, { model: 'fast', messages }, { 'x-litellm-api-key': 'sk-wrong' })).status).toBe(401);
+    expect((await postChat(proxy.url, { model: 'fast', messages }, { 'api-key': `${masterKey}x` })).status).toBe(401);
+    expect((await postChat(proxy.url, { model: 'fast', messages }, { authorization: 'Bearer sk-other', 'x-litellm-api-key': masterKey })).status).toBe(200);
+  });
+
+  it('says invalid, not missing, when a key came in any of the headers', async () => {
+    const response = await postChat(proxy.url, { model: 'fast', messages }, { 'api-key': 'sk-wrong' });
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
+    const none = await postChat(proxy.url, { model: 'fast', messages });
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('missing_api_key');
+  });
+
   it('keeps the health probes open', async () => {
     expect((await fetch(`${proxy.url}/health/liveliness`)).status).toBe(200);
     expect((await fetch(`${proxy.url}/health/readiness`)).status).toBe(200);

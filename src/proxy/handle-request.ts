@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AuthenticationError, BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
+import { sentAnyKey } from './bearer-auth.js';
 import { headerTimeoutMs } from './effective-timeout-ms.js';
 import { handleChatCompletion } from './handle-chat-completion.js';
 import { untriedHeaders } from './litellm-headers.js';
@@ -51,10 +52,10 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
     record.error = error.code;
     return writeError(res, error, { ...chatRefusalHeaders(ctx, req, path), connection: 'close' });
   }
-  if (ctx.checkKey !== undefined && !ctx.checkKey(req.headers.authorization)) {
-    const missing = req.headers.authorization === undefined;
+  if (ctx.checkKey !== undefined && !ctx.checkKey(req.headers)) {
+    const missing = !sentAnyKey(req.headers);
     const error = new AuthenticationError(
-      missing ? 'missing API key: send the header "Authorization: Bearer <key>"' : 'invalid API key',
+      missing ? 'missing API key: send the header "Authorization: Bearer <key>" (or "x-litellm-api-key: <key>")' : 'invalid API key',
       { code: missing ? 'missing_api_key' : 'invalid_api_key' },
     );
     record.error = error.code;
