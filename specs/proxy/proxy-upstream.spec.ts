@@ -66,7 +66,7 @@ describe('the proxy in front of an OpenAI-compatible upstream', () => {
     expect(seen?.body).toEqual({ model: 'gpt-ok', messages, temperature: 0.5 });
   });
 
-  it('never forwards a client\'s credentials or LiteLLM-only keys, keeps metadata, user and every OpenAI field, logs none of them', async () => {
+  it('never forwards a client\'s credentials or LiteLLM-only keys (metadata and tags too), keeps user and every OpenAI field, logs none of them', async () => {
     upstream.behave('gpt-ok', { kind: 'answer', content: 'hi' });
     const clientKey = 'sk-client-own-key-991';
     const response = await postChat(proxy.url, {
@@ -91,7 +91,7 @@ describe('the proxy in front of an OpenAI-compatible upstream', () => {
     expect(upstream.requests).toHaveLength(1);
     const seen = upstream.requests[0];
     expect(seen?.headers.authorization).toBe(`Bearer ${providerKey}`);
-    expect(seen?.body).toEqual({ model: 'gpt-ok', messages, temperature: 0.2, max_tokens: 5, metadata: { trace: 't-1' }, user: 'user-7' });
+    expect(seen?.body).toEqual({ model: 'gpt-ok', messages, temperature: 0.2, max_tokens: 5, user: 'user-7' });
     await waitUntil(() => proxy.lines.length === 1, 5_000, 'the request log line');
     for (const secret of [clientKey, 'attacker.invalid', 'sk-virtual-key-123', 'alias-secret', 'team-a']) {
       expect(proxy.lines.join('\n')).not.toContain(secret);

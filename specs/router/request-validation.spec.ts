@@ -1,6 +1,7 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { RouterRequest } from '../../src/protocol/chat.js';
+import { parseRequest } from '../../src/router/parse-request.js';
 import { Router } from '../../src/router/router.js';
 import { createTestScheduler } from '../support/marbles.js';
 import { deployment, failedCall, first, messages, scriptedProvider } from './support.js';
@@ -91,5 +92,21 @@ describe('Router request validation', () => {
     );
     expect(outputs).toHaveLength(1);
     expect(infos).toEqual([7_000]); // the router's timeout, not a null one
+  });
+});
+
+describe("parseRequest: LiteLLM's metadata and tags", () => {
+  it('keeps them on the parsed request and out of the upstream body', () => {
+    const parsed = parseRequest({ model: 'g', messages: [{ role: 'user', content: 'Hi' }], metadata: { trace: 't-1' }, tags: ['team-a'] });
+    expect(parsed.metadata).toEqual({ trace: 't-1' });
+    expect(parsed.tags).toEqual(['team-a']);
+    expect(parsed.body).not.toHaveProperty('metadata');
+    expect(parsed.body).not.toHaveProperty('tags');
+  });
+
+  it('names a metadata that is no object and tags that are no list of strings', () => {
+    const bad = { model: 'g', messages: [{ role: 'user' as const, content: 'Hi' }] };
+    expect(() => parseRequest({ ...bad, metadata: 'x' as unknown as Record<string, unknown> })).toThrow(/metadata: expected an object/);
+    expect(() => parseRequest({ ...bad, tags: [1] as unknown as string[] })).toThrow(/tags\[0\]: expected a string/);
   });
 });

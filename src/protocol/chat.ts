@@ -47,6 +47,10 @@ export interface RouterRequestExtras {
   mock_testing_fallbacks?: boolean;
   /** Cooldown for a deployment this call cools, in seconds (0: this call cools nothing). */
   cooldown_time?: number;
+  /** LiteLLM's labels for the call: kept for logs and routing, never sent upstream. */
+  metadata?: Record<string, unknown>;
+  /** LiteLLM's tags: kept for logs and routing, never sent upstream. */
+  tags?: string[];
 }
 
 /** What `Router.completion$` takes: an OpenAI chat request plus LiteLLM's per-request extras. */

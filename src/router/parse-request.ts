@@ -29,6 +29,8 @@ const requestSchema = z.looseObject({
   mock_timeout: flag.nullish(),
   mock_testing_fallbacks: flag.nullish(),
   cooldown_time: nonNegativeSeconds.nullish(),
+  metadata: z.record(z.string(), z.unknown(), { error: 'expected an object' }).nullish(),
+  tags: z.array(z.string({ error: 'expected a string' }), { error: 'expected a list of strings' }).nullish(),
 });
 
 /** The keys rxllm reads from a request and never sends upstream. */
@@ -43,6 +45,10 @@ export const extraKeys = [
   'mock_timeout',
   'mock_testing_fallbacks',
   'cooldown_time',
+  // LiteLLM's, not the provider's: kept for logs and routing, never forwarded (an OpenAI `metadata`
+  // would be stored with the completion upstream, and other providers reject both).
+  'metadata',
+  'tags',
 ] as const;
 
 /** A validated request: what to send upstream, and the router settings it overrides (milliseconds). */
@@ -62,6 +68,10 @@ export interface ParsedRequest {
   readonly mockTimeout: boolean;
   readonly mockTestingFallbacks: boolean;
   readonly cooldownTimeMs: number | undefined;
+  /** LiteLLM's `metadata`: the caller's own labels for this call. */
+  readonly metadata: Readonly<Record<string, unknown>> | undefined;
+  /** LiteLLM's `tags`. */
+  readonly tags: readonly string[] | undefined;
 }
 
 function optionalMs(seconds: number | null | undefined): number | undefined {
@@ -105,5 +115,7 @@ export function parseRequest(request: RouterRequest): ParsedRequest {
     mockTimeout: value.mock_timeout ?? false,
     mockTestingFallbacks: value.mock_testing_fallbacks ?? false,
     cooldownTimeMs: optionalMs(value.cooldown_time),
+    metadata: value.metadata ?? undefined,
+    tags: value.tags ?? undefined,
   };
 }
