@@ -11,6 +11,12 @@ export { parseRouterConfig } from './config/parse-router-config.js';
 export { routerConfigSchema, deploymentSchema, routingStrategies } from './config/router-config-schema.js';
 export type { RouterConfig, DeploymentConfig, RetryPolicy, AllowedFailsPolicy, RoutingStrategyName } from './config/router-config-schema.js';
 export type { Deployment, RouterSettings } from './config/router-settings.js';
+export { loadConfigFile as loadConfig } from './config/load-config-file.js';
+export type { ProxyConfig } from './config/parse-proxy-config.js';
+
+// The proxy, embedded
+export { startProxy } from './proxy/start-proxy.js';
+export type { StartProxyOptions, RunningProxy } from './proxy/start-proxy.js';
 
 // Errors
 export { RxllmError } from './errors/rxllm-error.js';

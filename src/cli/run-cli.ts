@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/load-config-file.js';
 import type { ProxyConfig } from '../config/parse-proxy-config.js';
 import { ConfigError } from '../errors/config-error.js';
-import { createProxyServer, type ListenAddress } from '../proxy/create-proxy-server.js';
 import { logfmt } from '../proxy/logfmt.js';
-import { Router } from '../router/router.js';
+import { type RunningProxy, startProxy } from '../proxy/start-proxy.js';
 import { parseCliArgs, usage, UsageError } from './parse-cli-args.js';
 import { batchedLines } from './batched-lines.js';
 import { atLeast, logLevelFromEnv, type LogLevel } from './log-level.js';
@@ -52,21 +51,18 @@ async function packageVersion(): Promise<string> {
 
 /** Serves until SIGTERM or SIGINT, then drains in-flight calls and closes; a second signal aborts them. */
 async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: number, host: string, level: LogLevel): Promise<number> {
-  const router = new Router(config.router, { env: config.env });
   const write = atLeast(level, io.stdout);
-  // Only at debug: an observed events$ costs every call its events (unobserved, they are never made).
-  const events = level === 'debug' ? router.events$.subscribe((event) => write(routerEventLine(event, new Date().toISOString()))) : undefined;
-  const proxy = createProxyServer({ router, masterKey: config.masterKey, maxRequestSizeBytes: config.maxRequestSizeBytes, log: write });
-  let address: ListenAddress;
+  let proxy: RunningProxy;
   try {
-    address = await proxy.listen(port, host);
+    proxy = await startProxy({ config, port, host, log: write });
   } catch (error) {
     io.stderr(`rxllm: cannot listen on ${host}:${port}: ${(error as Error).message}`);
-    await router.close();
     return 1;
   }
+  // Only at debug: an observed events$ costs every call its events (unobserved, they are never made).
+  const events = level === 'debug' ? proxy.router.events$.subscribe((event) => write(routerEventLine(event, new Date().toISOString()))) : undefined;
   // Written whatever the level: said once, and where the proxy listens is what everyone needs.
-  for (const line of startupLines(address, configPath, config)) io.stdout(line);
+  for (const line of startupLines(proxy, configPath, config)) io.stdout(line);
 
   await new Promise<void>((done) => {
     let first: { signal: NodeJS.Signals; at: number } | undefined;
@@ -76,19 +72,16 @@ async function serve(io: CliIo, config: ProxyConfig, configPath: string, port: n
         // a terminal's Ctrl-C reaches both npm and node, and npm passes its copy on too.
         if (signal === first.signal && performance.now() - first.at < duplicateSignalMs) return;
         log(write, 'warn', 'second signal: aborting in-flight calls', { signal });
-        proxy.abortInFlight();
+        proxy.server.abortInFlight();
         return;
       }
       first = { signal, at: performance.now() };
-      log(write, 'info', 'shutting down: refusing new calls, draining in-flight calls', { signal, in_flight: proxy.inFlight });
-      void proxy
-        .close()
-        .then(() => router.close())
-        .then(() => {
-          io.signals.off('SIGTERM', onSignal);
-          io.signals.off('SIGINT', onSignal);
-          done();
-        });
+      log(write, 'info', 'shutting down: refusing new calls, draining in-flight calls', { signal, in_flight: proxy.server.inFlight });
+      void proxy.close().then(() => {
+        io.signals.off('SIGTERM', onSignal);
+        io.signals.off('SIGINT', onSignal);
+        done();
+      });
     };
     io.signals.on('SIGTERM', onSignal);
     io.signals.on('SIGINT', onSignal);

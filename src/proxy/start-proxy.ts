@@ -1,0 +1,65 @@
+import { loadConfigFile } from '../config/load-config-file.js';
+import type { ProxyConfig } from '../config/parse-proxy-config.js';
+import type { Env } from '../config/parse-router-config.js';
+import { Router } from '../router/router.js';
+import { createProxyServer, type ListenAddress, type ProxyServer } from './create-proxy-server.js';
+
+export interface StartProxyOptions {
+  /** A LiteLLM `config.yaml` path, or a config already loaded with `loadConfig`. */
+  readonly config: string | ProxyConfig;
+  /** Default 4000; 0 takes any free port. */
+  readonly port?: number;
+  /** Default `127.0.0.1`; `0.0.0.0` for every interface. */
+  readonly host?: string;
+  /** Where the per-request logfmt lines go. Default: stdout. */
+  readonly log?: (line: string) => void;
+  /** Where `os.environ/NAME` and provider keys are read when `config` is a path. Default `process.env`. */
+  readonly env?: Env;
+  /** How long `close()` lets in-flight calls finish. Default 30 s. */
+  readonly drainTimeoutMs?: number;
+}
+
+/** A proxy listening, with the router behind it. */
+export interface RunningProxy extends ListenAddress {
+  readonly router: Router;
+  readonly server: ProxyServer;
+  /** Graceful stop: refuses new calls, lets in-flight ones finish (up to the drain time), closes the router. */
+  close(): Promise<void>;
+}
+
+/**
+ * The `rxllm` proxy inside your own process: loads the config (a path or a loaded config), builds
+ * its Router and serves OpenAI's HTTP API on `host:port` — what `rxllm --config` does, without the
+ * signal handling, which stays yours.
+ *
+ * @throws ConfigError for a bad config; the listen error (EADDRINUSE, ...) when the port is taken.
+ * @example
+ * const proxy = await startProxy({ config: 'config.yaml', port: 0 });
+ * console.log(proxy.url); // http://127.0.0.1:40123
+ * process.once('SIGTERM', () => void proxy.close());
+ */
+export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
+  const config = typeof options.config === 'string' ? await loadConfigFile(options.config, options.env) : options.config;
+  const router = new Router(config.router, { env: config.env });
+  const server = createProxyServer({
+    router,
+    masterKey: config.masterKey,
+    maxRequestSizeBytes: config.maxRequestSizeBytes,
+    log: options.log,
+    drainTimeoutMs: options.drainTimeoutMs,
+  });
+  let address: ListenAddress;
+  try {
+    address = await server.listen(options.port ?? 4000, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await router.close();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    ...address,
+    router,
+    server,
+    close: () => (closing ??= server.close().then(() => router.close())),
+  };
+}
