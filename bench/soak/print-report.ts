@@ -1,0 +1,64 @@
+/** The soak's report: a table per fault and in total, the error details, and the resource trend. */
+import { outcomeClasses } from './classify-outcome.js';
+import { quantile, type SoakSummary, type SummaryRow } from './soak-summary.js';
+
+function cells(row: SummaryRow): string[] {
+  const ms = (p: number): string => (row.latenciesMs.length === 0 ? '—' : quantile(row.latenciesMs, p).toFixed(0));
+  return [
+    row.name,
+    String(row.sent),
+    String(row.received),
+    ...outcomeClasses.map((name) => String(row.byClass[name])),
+    String(row.upstream.requests),
+    String(row.upstream.open),
+    ms(0.5),
+    ms(0.99),
+  ];
+}
+
+/** A markdown table, columns padded so it also reads as plain text. */
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (row: readonly string[]): string =>
+    `| ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+export function outcomeTable(summary: SoakSummary): string {
+  const header = ['served', 'sent', 'received', ...outcomeClasses, 'upstream reqs', 'upstream open', 'p50 ms', 'p99 ms'];
+  return table(header, [...summary.rows.map(cells), cells(summary.total)]);
+}
+
+/** Outcomes by class and detail (status and code), most frequent first. */
+export function detailTable(summary: SoakSummary): string {
+  const rows = [...summary.total.details.entries()].sort((a, b) => b[1] - a[1]).map(([key, count]) => {
+    const space = key.indexOf(' ');
+    return [key.slice(0, space), key.slice(space + 1), String(count)];
+  });
+  return table(['class', 'detail', 'count'], rows);
+}
+
+export interface TrendLine {
+  readonly name: string;
+  readonly first: number;
+  readonly last: number;
+  readonly min: number;
+  readonly max: number;
+  readonly slopePerMinute: number;
+  readonly unit: string;
+}
+
+export function trendTable(trends: readonly TrendLine[]): string {
+  return table(
+    ['resource', 'after warm-up', 'end of load', 'min', 'max', 'slope / min (least squares)'],
+    trends.map((trend) => [
+      `${trend.name} (${trend.unit})`,
+      trend.first.toFixed(0),
+      trend.last.toFixed(0),
+      trend.min.toFixed(0),
+      trend.max.toFixed(0),
+      trend.slopePerMinute.toFixed(1),
+    ]),
+  );
+}

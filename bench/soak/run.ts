@@ -1,0 +1,220 @@
+/**
+ * `npm run soak`: a fault-injecting soak of the rxllm proxy, run as the real CLI in its own process.
+ *
+ *   npm run soak                                  # 5 minutes, 10 % faults
+ *   npm run soak -- --quick                       # 30 s
+ *   npm run soak -- --duration 600 --rate 0.2 --concurrency 64 --disconnect-rate 0.1 --seed 7
+ *
+ * The fault upstream and the clients run in this process; the proxy (`node --import tsx
+ * src/cli/main.ts --config <generated yaml>`) in its own, sampled once a second from /proc (RSS, open
+ * fds) and through a preloaded heap probe. Prints the outcomes per fault and in total, the
+ * upstream requests left open after a settle, latency, and the resource trend after warm-up; exits 1
+ * when an invariant is broken (check-invariants.ts).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { request } from 'undici';
+import { checkInvariants, type ResourceTrend } from './check-invariants.js';
+import { startFaultUpstream } from './fault-upstream.js';
+import { seededRandom } from './faults.js';
+import { leastSquaresSlope } from './least-squares-slope.js';
+import { readProcess, sampleProcess, type ResourceSample } from './process-sampler.js';
+import { detailTable, outcomeTable, trendTable, type TrendLine } from './print-report.js';
+import { runLoad } from './run-load.js';
+import { soakConfigYaml, soakDeadlineS, soakGroup } from './soak-config.js';
+import { summarize } from './soak-summary.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    rate: { type: 'string', default: '0.1' },
+    concurrency: { type: 'string', default: '32' },
+    'disconnect-rate': { type: 'string', default: '0.05' },
+    'stream-share': { type: 'string', default: '0.5' },
+    seed: { type: 'string', default: '1' },
+    settle: { type: 'string', default: '3' },
+    'max-rss-slope': { type: 'string', default: '2048' },
+    'max-fd-slope': { type: 'string', default: '10' },
+  },
+});
+
+function numberFlag(name: string, text: string | undefined, min: number, max: number): number {
+  const value = Number(text);
+  if (text === undefined || !Number.isFinite(value) || value < min || value > max) {
+    process.stderr.write(`soak: --${name}: expected a number from ${min} to ${max}, got "${text}"\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const durationS = numberFlag('duration', values.duration ?? (values.quick ? '30' : '300'), 1, 86_400);
+const faultRate = numberFlag('rate', values.rate, 0, 1);
+const concurrency = numberFlag('concurrency', values.concurrency, 1, 4_096);
+const disconnectRate = numberFlag('disconnect-rate', values['disconnect-rate'], 0, 1);
+const streamShare = numberFlag('stream-share', values['stream-share'], 0, 1);
+const seed = numberFlag('seed', values.seed, 0, 2 ** 32);
+const settleS = numberFlag('settle', values.settle, 0, 60);
+const maxRssSlope = numberFlag('max-rss-slope', values['max-rss-slope'], 0, Infinity);
+const maxFdSlope = numberFlag('max-fd-slope', values['max-fd-slope'], 0, Infinity);
+// Memory grows while caches, pools and the JIT fill up: the trend is read after that.
+const warmupS = Math.min(60, durationS / 3);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitReady(url: string, exited: () => boolean): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline && !exited()) {
+    try {
+      const { statusCode, body } = await request(`${url}/health/readiness`);
+      await body.dump();
+      if (statusCode === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the proxy did not become ready within 30 s');
+}
+
+function trend(name: string, unit: string, samples: readonly ResourceSample[], pick: (sample: ResourceSample) => number | undefined): TrendLine | undefined {
+  const points = samples.flatMap((sample) => {
+    const y = pick(sample);
+    return y === undefined || !Number.isFinite(y) ? [] : [{ x: sample.atS / 60, y }];
+  });
+  if (points.length < 2) return undefined;
+  const ys = points.map((point) => point.y);
+  return {
+    name,
+    unit,
+    first: ys[0] as number,
+    last: ys[ys.length - 1] as number,
+    min: Math.min(...ys),
+    max: Math.max(...ys),
+    slopePerMinute: leastSquaresSlope(points),
+  };
+}
+
+const random = seededRandom(seed);
+const upstream = await startFaultUpstream({ faultRate, random });
+const dir = mkdtempSync(join(tmpdir(), 'rxllm-soak-'));
+const configPath = join(dir, 'config.yaml');
+writeFileSync(configPath, soakConfigYaml(upstream.apiBase));
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+const proxy = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--import', './bench/soak/heap-probe.ts', 'src/cli/main.ts', '--config', configPath, '--port', String(port)],
+  // The per-request log lines go nowhere: writing them is the proxy's cost, reading them is not the soak's.
+  { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+);
+let proxyExited = false;
+proxy.once('exit', () => (proxyExited = true));
+const pid = proxy.pid as number;
+
+console.log(
+  `rxllm soak: ${durationS} s, ${(faultRate * 100).toFixed(0)} % faults, ${concurrency} clients, ` +
+    `${(disconnectRate * 100).toFixed(0)} % disconnects, ${(streamShare * 100).toFixed(0)} % streaming, seed ${seed}; ` +
+    `proxy pid ${pid} on ${url}, upstream ${upstream.apiBase}; node ${process.version}, ${cpus().length} cores`,
+);
+await waitReady(url, () => proxyExited);
+
+const sampler = sampleProcess(pid);
+proxy.on('message', (message: { heapUsed?: unknown }) => {
+  if (typeof message.heapUsed === 'number') sampler.reportHeap(message.heapUsed);
+});
+let received = 0;
+let lastPrint = performance.now();
+const started = performance.now();
+const load = await runLoad({
+  url,
+  model: soakGroup,
+  concurrency,
+  durationMs: durationS * 1000,
+  streamShare,
+  disconnectRate,
+  // Longer than any answer the config allows (the whole-call deadline), so a late one is a lost one.
+  watchdogMs: (soakDeadlineS + 10) * 1000,
+  random,
+  onOutcome: () => {
+    received += 1;
+    if (performance.now() - lastPrint < 10_000) return;
+    lastPrint = performance.now();
+    const now = readProcess(pid);
+    const heap = sampler.samples[sampler.samples.length - 1]?.heapUsedKiB;
+    console.log(
+      `  ${((lastPrint - started) / 1000).toFixed(0).padStart(4)} s  ${String(received).padStart(7)} outcomes  ` +
+        `${upstream.requests} upstream requests, ${upstream.open} open  RSS ${((now?.rssKiB ?? 0) / 1024).toFixed(1)} MiB  ` +
+        `fds ${now?.fds ?? '?'}  heap ${heap === undefined ? '?' : (heap / 1024).toFixed(1)} MiB`,
+    );
+  },
+});
+const loadEndS = (performance.now() - started) / 1000;
+const settleStarted = performance.now();
+while (upstream.open > 0 && performance.now() - settleStarted < settleS * 1000) await new Promise((resolve) => setTimeout(resolve, 50));
+const openAfterSettle = upstream.open;
+const afterSettle = readProcess(pid);
+sampler.stop();
+
+const summary = summarize(load.outcomes, upstream.servedFor, upstream.counts());
+// Samples are timed from when sampling began, a little before the load: close enough for a trend.
+const steady = sampler.samples.filter((sample) => sample.atS >= warmupS && sample.atS <= loadEndS);
+const trends = [
+  trend('RSS', 'KiB', steady, (sample) => sample.rssKiB),
+  trend('V8 heap used', 'KiB', steady, (sample) => sample.heapUsedKiB),
+  trend('open fds', 'fds', steady, (sample) => sample.fds),
+].filter((line): line is TrendLine => line !== undefined);
+// Under two minutes of samples a GC sawtooth or a pool's swing reads as a slope: reported, not judged.
+const judged = loadEndS - warmupS >= 120;
+const bounded: ResourceTrend[] = trends.flatMap((line) =>
+  !judged
+    ? []
+    : line.name === 'RSS'
+    ? [{ ...line, maxSlopePerMinute: maxRssSlope }]
+    : line.name === 'open fds'
+      ? [{ ...line, maxSlopePerMinute: maxFdSlope }]
+      : [],
+);
+const violations = checkInvariants(summary, openAfterSettle, bounded);
+
+console.log(`\n## Outcomes per fault (a request counts under every fault its upstream attempts met; ${load.sent} requests in ${loadEndS.toFixed(1)} s, ${(load.sent / loadEndS).toFixed(0)} req/s)\n`);
+console.log(outcomeTable(summary));
+console.log('\n## Outcomes by status and code\n');
+console.log(detailTable(summary));
+console.log(`\n## Proxy process (pid ${pid}): sampled every second; trend from ${warmupS.toFixed(0)} s to the end of the load (${steady.length} samples)\n`);
+console.log(trendTable(trends));
+if (!judged) console.log(`\n(Trend not judged: under 120 s of samples after warm-up. Bounds: RSS ${maxRssSlope} KiB/min, fds ${maxFdSlope}/min.)`);
+else console.log(`\n(Bounds: |RSS slope| <= ${maxRssSlope} KiB/min, |fd slope| <= ${maxFdSlope}/min; the heap is reported, not judged.)`);
+console.log(
+  `\nAfter a settle of up to ${settleS} s: ${openAfterSettle} upstream requests open; proxy RSS ${((afterSettle?.rssKiB ?? 0) / 1024).toFixed(1)} MiB, ${afterSettle?.fds ?? '?'} fds.`,
+);
+console.log(
+  `Sent ${summary.total.sent}, outcomes ${summary.total.received}, lost ${summary.total.sent - summary.total.received}, ` +
+    `duplicates ${summary.total.byClass.duplicate}, gaps ${summary.total.byClass.gap}, truncations ${summary.total.byClass.truncated}, ` +
+    `broken ${summary.total.byClass.broken}, upstream left open ${openAfterSettle}.`,
+);
+if (violations.length === 0) console.log('\nEvery invariant held.');
+else console.log(`\nINVARIANTS BROKEN:\n${violations.map((line) => `  - ${line}`).join('\n')}`);
+
+proxy.kill('SIGTERM');
+await Promise.race([once(proxy, 'exit'), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+if (!proxyExited) proxy.kill('SIGKILL');
+await upstream.close();
+rmSync(dir, { recursive: true, force: true });
+process.exit(violations.length === 0 ? 0 : 1);

@@ -1,0 +1,166 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkInvariants } from '../../bench/soak/check-invariants.js';
+import { classifyCompletion, classifyStream } from '../../bench/soak/classify-outcome.js';
+import { startFaultUpstream, type FaultUpstream } from '../../bench/soak/fault-upstream.js';
+import { faultKinds, seededRandom } from '../../bench/soak/faults.js';
+import { runLoad, type LoadResult } from '../../bench/soak/run-load.js';
+import { sendSoakRequest, type Outcome } from '../../bench/soak/soak-client.js';
+import { soakGroup, soakRouterConfig } from '../../bench/soak/soak-config.js';
+import { summarize } from '../../bench/soak/soak-summary.js';
+import { tokenOf } from '../../bench/soak/tokens.js';
+import { createProxyServer, type ProxyServer } from '../../src/proxy/create-proxy-server.js';
+import { Router } from '../../src/router/router.js';
+import { waitUntil } from '../support/wait-until.js';
+import { settle, watchUnhandledErrors, type UnhandledErrorWatch } from '../support/watch-unhandled-errors.js';
+
+/** `data:` payloads of a chunk stream carrying `tokens` as content, one chunk each. */
+function chunks(tokens: readonly string[]): string[] {
+  return tokens.map((content) => JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content } }] }));
+}
+
+const error = JSON.stringify({ error: { message: 'idle', type: 'timeout_error', param: null, code: 'idle_timeout' } });
+
+describe('the soak classifier', () => {
+  it('passes a whole stream: one response, every token in order, then [DONE]', () => {
+    const events = [...chunks([tokenOf(7, 0, 3), tokenOf(7, 1, 3), tokenOf(7, 2, 3)]), '[DONE]'];
+    expect(classifyStream(events, 'end')).toEqual({ class: 'ok-stream', detail: 'ok' });
+  });
+
+  it('flags a duplicated token', () => {
+    const events = [...chunks([tokenOf(7, 0, 3), tokenOf(7, 1, 3), tokenOf(7, 1, 3), tokenOf(7, 2, 3)]), '[DONE]'];
+    expect(classifyStream(events, 'end').class).toBe('duplicate');
+  });
+
+  it('flags tokens of a second upstream response spliced in (a retry after the commit point)', () => {
+    const events = [...chunks([tokenOf(7, 0, 3), tokenOf(8, 0, 3), tokenOf(8, 1, 3), tokenOf(8, 2, 3)]), '[DONE]'];
+    expect(classifyStream(events, 'end').class).toBe('duplicate');
+  });
+
+  it('flags a stream that ends without [DONE] and without an error event as truncated', () => {
+    expect(classifyStream(chunks([tokenOf(7, 0, 3), tokenOf(7, 1, 3)]), 'end').class).toBe('truncated');
+    expect(classifyStream(chunks([tokenOf(7, 0, 3)]), 'error').class).toBe('truncated');
+  });
+
+  it('flags a [DONE] that comes before every token did as a gap', () => {
+    expect(classifyStream([...chunks([tokenOf(7, 0, 3), tokenOf(7, 2, 3)]), '[DONE]'], 'end').class).toBe('gap');
+    expect(classifyStream([...chunks([tokenOf(7, 0, 3), tokenOf(7, 1, 3)]), '[DONE]'], 'end').class).toBe('gap');
+  });
+
+  it('counts an error event after an ordered prefix as a stream error, by code; anything after it is broken', () => {
+    expect(classifyStream([...chunks([tokenOf(7, 0, 3)]), error], 'end')).toEqual({ class: 'stream-error', detail: 'idle_timeout' });
+    expect(classifyStream([...chunks([tokenOf(7, 0, 3)]), error, '[DONE]'], 'end').class).toBe('broken');
+  });
+
+  it('checks a JSON completion the same way', () => {
+    const completion = (content: string): string => JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content } }] });
+    expect(classifyCompletion(completion(tokenOf(3, 0, 2) + tokenOf(3, 1, 2))).class).toBe('ok-json');
+    expect(classifyCompletion(completion(tokenOf(3, 0, 2) + tokenOf(3, 0, 2) + tokenOf(3, 1, 2))).class).toBe('duplicate');
+    expect(classifyCompletion(completion(tokenOf(3, 0, 2))).class).toBe('gap');
+  });
+});
+
+describe('the soak client, against a proxy that breaks its promises', () => {
+  let server: Server;
+  let url: string;
+  let body: string;
+  const dispatcher = new Agent();
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await dispatcher.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const send = (): Promise<Outcome> =>
+    sendSoakRequest(dispatcher, url, { user: 'u', model: 'm', stream: true, disconnect: { kind: 'none' }, watchdogMs: 5_000 });
+
+  it('reports a stream cut short as truncated, and the invariants say so', async () => {
+    body = chunks([tokenOf(1, 0, 3), tokenOf(1, 1, 3)]).map((data) => `data: ${data}\n\n`).join('');
+    const outcome = await send();
+    expect(outcome.class).toBe('truncated');
+    const summary = summarize([outcome], () => [], emptyUpstreamCounts());
+    expect(checkInvariants(summary, 0)).toEqual(['1 truncated outcomes (truncated ended without [DONE] or an error event)']);
+  });
+
+  it('reports a duplicated token as a duplicate', async () => {
+    body = [...chunks([tokenOf(1, 0, 2), tokenOf(1, 0, 2), tokenOf(1, 1, 2)]), '[DONE]'].map((data) => `data: ${data}\n\n`).join('');
+    expect((await send()).class).toBe('duplicate');
+  });
+
+  it('the invariants flag upstream requests left open', () => {
+    expect(checkInvariants(summarize([], () => [], emptyUpstreamCounts()), 2)).toEqual(['2 upstream requests still open after the settle']);
+  });
+});
+
+function emptyUpstreamCounts(): Parameters<typeof summarize>[2] {
+  const counts = {} as Record<string, { requests: number; finished: number; closedEarly: number; open: number }>;
+  for (const name of ['none', ...faultKinds]) counts[name] = { requests: 0, finished: 0, closedEarly: 0, open: 0 };
+  return counts as Parameters<typeof summarize>[2];
+}
+
+describe('a short fault soak of the proxy', () => {
+  const random = seededRandom(11);
+  let upstream: FaultUpstream;
+  let router: Router;
+  let proxy: ProxyServer;
+  let load: LoadResult;
+  let unhandled: UnhandledErrorWatch;
+
+  beforeAll(async () => {
+    unhandled = watchUnhandledErrors();
+    // Faults at 30 % (not the soak's 10 %) so that a few hundred requests meet every fault several times.
+    upstream = await startFaultUpstream({ faultRate: 0.3, random });
+    router = new Router(soakRouterConfig(upstream.apiBase), { env: {} });
+    proxy = createProxyServer({ router, log: () => {}, drainTimeoutMs: 1_000 });
+    const { url } = await proxy.listen(0, '127.0.0.1');
+    load = await runLoad({
+      url,
+      model: soakGroup,
+      concurrency: 16,
+      durationMs: 12_000,
+      maxRequests: 250,
+      disconnectRate: 0.1,
+      watchdogMs: 12_000,
+      random,
+    });
+    // The settle: every hung upstream request must be aborted by a clock of the proxy's (a few hundred ms).
+    await waitUntil(() => upstream.open === 0, 5_000, 'the upstream requests to close').catch(() => {});
+  }, 30_000);
+
+  afterAll(async () => {
+    await proxy.close();
+    await router.close();
+    await upstream.close();
+    await settle();
+    unhandled.stop();
+  });
+
+  it('gives every request exactly one outcome, with no duplicate, gap, truncation or upstream request left open', () => {
+    const summary = summarize(load.outcomes, upstream.servedFor, upstream.counts());
+    expect(load.outcomes).toHaveLength(load.sent);
+    expect(checkInvariants(summary, upstream.open)).toEqual([]);
+    expect(proxy.inFlight).toBe(0);
+    expect(unhandled.errors).toEqual([]);
+  });
+
+  it('met every fault of the matrix, and the faults reached the clients as typed outcomes', () => {
+    const counts = upstream.counts();
+    for (const fault of faultKinds) expect(counts[fault].requests, fault).toBeGreaterThan(0);
+    const classes = new Set(load.outcomes.map((outcome) => outcome.class));
+    for (const seen of ['ok-json', 'ok-stream', 'stream-error', 'client-aborted'] as const) expect(classes).toContain(seen);
+    expect(load.sent).toBeGreaterThanOrEqual(100);
+  });
+});
