@@ -64,12 +64,14 @@ function writeStdout(line: string): void {
 export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   const { router } = options;
   const drainTimeoutMs = options.drainTimeoutMs ?? defaultDrainTimeoutMs;
+  const startedAt = Math.floor(Date.now() / 1000);
   const ctx: ProxyContext = {
     router,
     checkKey: options.masterKey === undefined ? undefined : bearerAuth(options.masterKey),
     maxRequestSizeBytes: options.maxRequestSizeBytes ?? defaultMaxRequestSizeMb * 1024 * 1024,
     log: options.log ?? writeStdout,
-    modelsBody: JSON.stringify(modelsList(router.modelGroups, Math.floor(Date.now() / 1000))),
+    modelsBody: JSON.stringify(modelsList(router.modelGroups, startedAt)),
+    startedAt,
     active: new ActiveRequests(),
     draining: false,
   };

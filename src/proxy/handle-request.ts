@@ -7,6 +7,7 @@ import { handleChatCompletion } from './handle-chat-completion.js';
 import { untriedHeaders } from './litellm-headers.js';
 import { ActiveRequest } from './active-requests.js';
 import type { ProxyContext } from './proxy-context.js';
+import { modelInfoEntry } from './model-info.js';
 import { formatRequestLog, RequestRecord } from './request-log.js';
 import { writeError } from './write-error.js';
 
@@ -70,10 +71,51 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
     case '/models':
       if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
       return writeJson(res, 200, ctx.modelsBody);
+    case '/v1/model/info':
+    case '/model/info':
+      if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
+      return writeModelInfo(ctx, req, res, record);
+  }
+  const model = modelPath.exec(path)?.[1];
+  if (model !== undefined) {
+    if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
+    return writeModel(ctx, res, record, model);
   }
   const error = new NotFoundError(`no route ${method} ${path}`, { code: 'not_found' });
   record.error = error.code;
   writeError(res, error);
+}
+
+// `GET /v1/models/{model}`: what the openai SDK's `models.retrieve` asks (the id URI-encoded).
+const modelPath = /^\/(?:v1\/)?models\/(.+)$/;
+
+/** OpenAI's model object for one model group, or 404 `model_not_found`. */
+function writeModel(ctx: ProxyContext, res: ServerResponse, record: RequestRecord, encoded: string): void {
+  let id: string;
+  try {
+    id = decodeURIComponent(encoded);
+  } catch {
+    id = encoded;
+  }
+  record.model = id;
+  if (!ctx.router.modelGroups.includes(id)) {
+    const error = new NotFoundError(`model "${id}" is not a model group of this proxy`, { code: 'model_not_found', param: 'model' });
+    record.error = error.code;
+    return writeError(res, error);
+  }
+  writeJson(res, 200, JSON.stringify({ id, object: 'model', created: ctx.startedAt, owned_by: 'rxllm' }));
+}
+
+/** LiteLLM's `GET /v1/model/info`: every deployment (or the one `?litellm_model_id=` names), no keys. */
+function writeModelInfo(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, record: RequestRecord): void {
+  const wanted = new URL(req.url ?? '/', 'http://rxllm').searchParams.get('litellm_model_id');
+  const deployments = ctx.router.settings.deployments.filter((deployment) => wanted === null || deployment.id === wanted);
+  if (wanted !== null && deployments.length === 0) {
+    const error = new NotFoundError(`no deployment with model_info.id "${wanted}"`, { code: 'not_found', param: 'litellm_model_id' });
+    record.error = error.code;
+    return writeError(res, error);
+  }
+  writeJson(res, 200, JSON.stringify({ data: deployments.map(modelInfoEntry) }));
 }
 
 /**

@@ -11,6 +11,8 @@ export interface ProxyContext {
   readonly log: (line: string) => void;
   /** `GET /v1/models`, serialised once. */
   readonly modelsBody: string;
+  /** When the proxy started (Unix seconds): the `created` of its model objects. */
+  readonly startedAt: number;
   /** Requests whose response has not closed yet. */
   readonly active: ActiveRequests;
   /** Set by a graceful shutdown: new calls get 503. */
