@@ -116,6 +116,8 @@ export interface RawBehaviour {
   readonly status?: number;
   /** Default `text/event-stream`. */
   readonly contentType?: string;
+  /** Extra headers, e.g. `{ 'retry-after': '2' }`. */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly pieces: readonly (string | Uint8Array)[];
   /** Before each piece. */
   readonly delayMs?: number;
@@ -448,7 +450,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         return;
       }
       case 'raw': {
-        res.writeHead(behaviour.status ?? 200, { 'content-type': behaviour.contentType ?? 'text/event-stream' });
+        res.writeHead(behaviour.status ?? 200, { 'content-type': behaviour.contentType ?? 'text/event-stream', ...behaviour.headers });
         res.flushHeaders();
         for (const piece of behaviour.pieces) {
           await delay(behaviour.delayMs);
