@@ -169,8 +169,8 @@ describe('parseRouterConfig', () => {
         { model_list: [deployment({ model: 'anthropic/claude-sonnet-4' }, 'claude'), deployment({ model: 'bedrock/x' }, 'b')] },
         {},
         [
-          'model_list[0].litellm_params.model: provider "anthropic" is not supported (supported: openai/, azure/; use openai/<model> for any OpenAI-compatible API)',
-          'model_list[1].litellm_params.model: provider "bedrock" is not supported (supported: openai/, azure/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[0].litellm_params.model: provider "anthropic" is not supported (supported: openai/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[1].litellm_params.model: provider "bedrock" is not supported (supported: openai/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
         ],
       ],
       [
@@ -184,7 +184,7 @@ describe('parseRouterConfig', () => {
         [
           'model_list[0].litellm_params.timeout: expected a positive number of seconds, got string "x"',
           'stream_timeout: expected a positive number of seconds, got number -5',
-          'model_list[1].litellm_params.model: provider "vertex_ai" is not supported (supported: openai/, azure/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[1].litellm_params.model: provider "vertex_ai" is not supported (supported: openai/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
           'model_list[2].model_info.id: duplicate deployment id "gpt-4o/0"',
           'fallbacks[0].gpt-4o[0]: unknown model group "nope"',
         ],
@@ -308,6 +308,15 @@ describe('parseRouterConfig', () => {
         azureAdToken: 'eyJ-secret',
       });
       expect(JSON.stringify(azure)).not.toMatch(/secret/);
+    });
+
+    it('drop_params from the deployment, else the router, else off', () => {
+      const settings = parseRouterConfig(
+        { model_list: [deployment({}, 'a'), deployment({ drop_params: false }, 'b')], drop_params: true },
+        {},
+      );
+      expect(settings.deployments.map(({ dropParams }) => dropParams)).toEqual([true, false]);
+      expect(parseRouterConfig({ model_list: [deployment()] }, {}).deployments[0]?.dropParams).toBe(false);
     });
 
     it('any provider when the deployment is mocked', () => {

@@ -28,6 +28,7 @@ export function testDeployment(fields: Partial<Deployment> & Pick<Deployment, 'a
     outputCostPerToken: undefined,
     mockResponse: undefined,
     mockTimeout: false,
+    dropParams: false,
     ...rest,
   };
   Object.defineProperty(deployment, 'azureAdToken', { value: azureAdToken, enumerable: false });

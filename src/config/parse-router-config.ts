@@ -21,7 +21,7 @@ function splitProvider(model: string): { provider: string; model: string } {
   return { provider: model.slice(0, slash), model: model.slice(slash + 1) };
 }
 
-function toDeployment(config: DeploymentConfig, id: string, env: Env): Deployment {
+function toDeployment(config: DeploymentConfig, id: string, env: Env, dropParams: boolean): Deployment {
   const params = config.litellm_params;
   const { provider, model } = splitProvider(params.model);
   const connection = providerParams(provider, params, env);
@@ -47,6 +47,7 @@ function toDeployment(config: DeploymentConfig, id: string, env: Env): Deploymen
     outputCostPerToken: params.output_cost_per_token ?? config.model_info?.output_cost_per_token,
     mockResponse: params.mock_response,
     mockTimeout: params.mock_timeout ?? false,
+    dropParams: params.drop_params ?? dropParams,
   };
   // Kept off the enumerable keys so that logging or serialising a deployment never shows a secret.
   Object.defineProperty(deployment, 'apiKey', { value: connection.apiKey, enumerable: false });
@@ -159,7 +160,7 @@ function toSettings(config: RouterConfig, env: Env): RouterSettings {
   const groups = new Map<string, Deployment[]>();
   const deployments = config.model_list.map((entry) => {
     const group = groups.get(entry.model_name) ?? [];
-    const deployment = toDeployment(entry, entry.model_info?.id ?? `${entry.model_name}/${group.length}`, env);
+    const deployment = toDeployment(entry, entry.model_info?.id ?? `${entry.model_name}/${group.length}`, env, config.drop_params ?? false);
     group.push(deployment);
     groups.set(entry.model_name, group);
     return deployment;

@@ -33,6 +33,10 @@ const rules: Readonly<Record<string, Partial<Record<Param, ParamRule>>>> = {
     api_version: { env: ['AZURE_API_VERSION'], required: true },
     azure_ad_token: { env: ['AZURE_AD_TOKEN'] },
   },
+  gemini: {
+    api_base: { env: [], fallback: 'https://generativelanguage.googleapis.com' },
+    api_key: { env: ['GEMINI_API_KEY'], required: true },
+  },
 };
 
 /** The provider prefixes rxllm can call, in the order error messages list them. */

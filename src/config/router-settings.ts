@@ -33,6 +33,8 @@ export interface Deployment {
   readonly outputCostPerToken: number | undefined;
   readonly mockResponse: string | undefined;
   readonly mockTimeout: boolean;
+  /** Request fields the provider cannot take are dropped, not refused: `drop_params`, deployment's else router's. */
+  readonly dropParams: boolean;
 }
 
 /** The Router's settings after validation: typed, camelCase, milliseconds, defaults applied. */

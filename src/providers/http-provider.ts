@@ -4,6 +4,7 @@ import { BadRequestError } from '../errors/error-classes.js';
 import { azureWireFormat } from './azure/azure-wire-format.js';
 import { defaultAgent } from './default-agent.js';
 import { exchange$ } from './exchange.js';
+import { geminiWireFormat } from './gemini/gemini-wire-format.js';
 import { openAIWireFormat } from './openai-wire-format.js';
 import type { Provider } from './provider.js';
 import type { WireFormat } from './wire-format.js';
@@ -12,6 +13,7 @@ import type { WireFormat } from './wire-format.js';
 export const wireFormats: ReadonlyMap<string, WireFormat> = new Map([
   ['openai', openAIWireFormat],
   ['azure', azureWireFormat],
+  ['gemini', geminiWireFormat],
 ]);
 
 export interface HttpProviderOptions {
@@ -23,7 +25,7 @@ export interface HttpProviderOptions {
 
 /**
  * The provider a Router calls deployments through: each call goes out in its deployment's wire format
- * (`deployment.provider`: openai, azure, ...), chosen by one map lookup, over one shared undici
+ * (`deployment.provider`: openai, azure, gemini), chosen by one map lookup, over one shared undici
  * dispatcher. Everything else (clocks, retries, fallbacks, cooldowns) stays above it.
  *
  * @example
