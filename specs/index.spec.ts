@@ -25,6 +25,7 @@ describe('public API', () => {
       'UpstreamClientError',
       'attemptTimeout',
       'costBasedRouting',
+      'createHttpProvider',
       'createOpenAICompatibleProvider',
       'deadline',
       'deploymentSchema',

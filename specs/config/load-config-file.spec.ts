@@ -63,7 +63,9 @@ environment_variables:
     expect(config.settings.timeoutMs).toBe(120_000);
     expect(config.settings.numRetries).toBe(3);
     expect(config.masterKey).toBe('sk-1234');
-    expect(config.ignoredKeys).toEqual(['litellm_settings.drop_params']);
+    expect(config.ignoredKeys).toEqual([]);
+    // LiteLLM's global drop_params reaches every deployment.
+    expect(config.settings.deployments.map((deployment) => deployment.dropParams)).toEqual([true, true]);
   });
 
   it('loads the bundled config.yaml with nothing ignored', async () => {

@@ -24,8 +24,8 @@ describe('nearMiss', () => {
   });
 
   it.each([
-    'drop_params', // a LiteLLM setting rxllm ignores
-    'vertex_project',
+    'vertex_project', // a LiteLLM setting rxllm ignores
+    'drop_params',
     'temperature',
     'stream_timeouts_ms', // three edits
     'rpms', // short keys are never matched

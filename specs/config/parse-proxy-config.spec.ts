@@ -137,7 +137,6 @@ describe('parseProxyConfig: keys LiteLLM accepts and rxllm ignores', () => {
         'general_settings.database_url',
         'general_settings.store_model_in_db',
         'litellm_settings.callbacks',
-        'litellm_settings.drop_params',
         'litellm_settings.set_verbose',
         'litellm_settings.success_callback',
         'model_list[0].litellm_params.temperature',

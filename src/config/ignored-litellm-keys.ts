@@ -21,6 +21,7 @@ export const usedLitellmSettings: Readonly<Record<string, string>> = {
   default_fallbacks: 'default_fallbacks',
   allowed_fails: 'allowed_fails',
   cooldown_time: 'cooldown_time',
+  drop_params: 'drop_params',
 };
 
 /** `general_settings` keys rxllm reads; every other key there is ignored (with a warning), near misses fail. */

@@ -1,6 +1,6 @@
 // Telling a typo from a setting rxllm does not use: `stream_timout` is a near miss of
 // `stream_timeout` (and must fail, or the deployment silently runs without a first-chunk clock),
-// while `drop_params` is just a LiteLLM setting rxllm ignores.
+// while `vertex_project` is just a LiteLLM setting rxllm ignores.
 
 /** Keys shorter than this are never taken for near misses (`rpm` and `tpm` are one letter apart). */
 const minLength = 5;

@@ -37,6 +37,7 @@ export const litellmParamsSchema = z.looseObject({
   api_base: nonEmptyString.optional(),
   api_key: z.string().optional(),
   api_version: z.string().optional(),
+  azure_ad_token: z.string().optional(),
   timeout: positiveSeconds.optional(),
   stream_timeout: positiveSeconds.optional(),
   stream_idle_timeout: positiveSeconds.optional(),
@@ -51,6 +52,7 @@ export const litellmParamsSchema = z.looseObject({
   output_cost_per_token: nonNegativeNumber.optional(),
   mock_response: z.string().optional(),
   mock_timeout: flag.optional(),
+  drop_params: flag.optional(),
 }, { error: expectedObject('an object of litellm_params') });
 
 export const deploymentSchema = z.strictObject({
@@ -124,6 +126,8 @@ export const routerConfigSchema = z.strictObject({
   disable_cooldowns: flag.optional(),
   allowed_fails: count.optional(),
   allowed_fails_policy: allowedFailsPolicySchema.optional(),
+  /** Drop request fields a provider cannot take instead of refusing them (deployments may override). */
+  drop_params: flag.optional(),
   ...acceptedButIgnored,
 }, { error: expectedObject('a Router config object') });
 
