@@ -30,6 +30,7 @@ export function modelInfoEntry(deployment: Deployment): ModelInfoEntry {
     litellm_params: defined<string | number | boolean>({
       model: `${deployment.provider}/${deployment.model}`,
       api_base: deployment.mockResponse !== undefined || deployment.mockTimeout ? undefined : publicApiBase(deployment.apiBase),
+      api_version: deployment.apiVersion,
       timeout: seconds(deployment.timeoutMs),
       stream_timeout: seconds(deployment.streamTimeoutMs),
       stream_idle_timeout: seconds(deployment.streamIdleTimeoutMs),

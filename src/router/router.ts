@@ -41,7 +41,7 @@ export interface RouterOptions {
   random?: () => number;
   /** Replaces the HTTP provider (custom transports, tests). Mock deployments never reach it. */
   provider?: Provider;
-  /** Where `os.environ/NAME` and `OPENAI_API_KEY` are read. Default `process.env`. */
+  /** Where `os.environ/NAME` and the providers' variables (`OPENAI_API_KEY`, `AZURE_*`, `GEMINI_API_KEY`, `AWS_*`, ...) are read. Default `process.env`. */
   env?: Env;
 }
 
