@@ -1,10 +1,10 @@
 import { take, timeout, TimeoutError } from 'rxjs';
 import { Agent } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ChatCompletion, ChatCompletionChunk } from '../../src/protocol/chat.js';
 import { closeDefaultAgent, defaultAgent } from '../../src/providers/default-agent.js';
 import { createOpenAICompatibleProvider } from '../../src/providers/openai-compatible.js';
 import type { Provider, ProviderRequest } from '../../src/providers/provider.js';
+import type { CallOutput } from '../../src/router/call-kind.js';
 import { collect } from '../support/collect.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { testDeployment } from '../support/test-deployment.js';
@@ -39,7 +39,7 @@ function request(model: string, stream = false): ProviderRequest {
   };
 }
 
-type Notification = { kind: 'next'; value: ChatCompletion | ChatCompletionChunk } | { kind: 'error'; error: unknown } | { kind: 'complete' };
+type Notification = { kind: 'next'; value: CallOutput } | { kind: 'error'; error: unknown } | { kind: 'complete' };
 
 /** Subscribes and records every notification, so a spec can prove none arrives after unsubscribe. */
 function observe(source: ProviderRequest, using: Provider = provider) {

@@ -16,6 +16,7 @@ import { RxllmError } from '../../src/errors/rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../src/protocol/chat.js';
 import { createOpenAICompatibleProvider } from '../../src/providers/openai-compatible.js';
 import type { Provider, ProviderRequest } from '../../src/providers/provider.js';
+import type { CallOutput } from '../../src/router/call-kind.js';
 import { collect } from '../support/collect.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { testDeployment } from '../support/test-deployment.js';
@@ -52,7 +53,7 @@ function request(model: string, stream = false, extra: Record<string, unknown> =
   };
 }
 
-function text(chunks: readonly (ChatCompletion | ChatCompletionChunk)[]): string {
+function text(chunks: readonly CallOutput[]): string {
   return chunks.map((chunk) => (chunk as ChatCompletionChunk).choices[0]?.delta.content ?? '').join('');
 }
 

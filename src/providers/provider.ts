@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { Deployment } from '../config/router-settings.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../protocol/chat.js';
+import type { CallKindName, CallOutput } from '../router/call-kind.js';
 
 /** One call to one deployment, as the router hands it to a provider. */
 export interface ProviderRequest {
@@ -8,6 +8,11 @@ export interface ProviderRequest {
   /** The OpenAI body to send: rxllm's extras removed, `model` set to the deployment's model. */
   readonly body: Readonly<Record<string, unknown>>;
   readonly stream: boolean;
+  /**
+   * Which endpoint: chat completions (the default when absent), text completions or embeddings
+   * (DESIGN §9). A provider answers in that endpoint's OpenAI shape.
+   */
+  readonly kind?: CallKindName;
 }
 
 /**
@@ -18,5 +23,5 @@ export interface ProviderRequest {
  * `RxllmError` (DESIGN §5).
  */
 export interface Provider {
-  call(request: ProviderRequest): Observable<ChatCompletion | ChatCompletionChunk>;
+  call(request: ProviderRequest): Observable<CallOutput>;
 }

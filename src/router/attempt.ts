@@ -7,14 +7,14 @@ import { toRxllmError } from '../errors/to-rxllm-error.js';
 import { APIConnectionError, RequestTimeoutError } from '../errors/error-classes.js';
 import { formatSeconds } from '../policies/format-seconds.js';
 import { StreamClocks } from '../policies/stream-clocks.js';
-import type { ChatCompletion, ChatCompletionChunk, Usage } from '../protocol/chat.js';
+import type { CallOutput } from './call-kind.js';
 import { mockResponse$, mockTimeout$ } from '../providers/mock-provider.js';
 import type { ProviderRequest } from '../providers/provider.js';
 import { attemptClocks } from './attempt-clocks.js';
 import type { CallState } from './call-state.js';
 import { emit, type RouterCore } from './router-core.js';
 
-export type CallOutput = ChatCompletion | ChatCompletionChunk;
+export type { CallOutput } from './call-kind.js';
 
 type AttemptFailure = Extract<DeploymentMessage, { type: 'attemptFailed' }>['error'];
 
@@ -30,6 +30,7 @@ function providerCall$(core: RouterCore, call: CallState, deployment: Deployment
     deployment,
     body: { ...request.body, model: deployment.model },
     stream: request.stream,
+    kind: request.kind.name,
   };
   if (isMockHang(call, deployment)) return mockTimeout$();
   const mock = request.mockResponse ?? deployment.mockResponse;
@@ -49,7 +50,13 @@ function cooldownMs(core: RouterCore, call: CallState, deployment: Deployment, r
   return retryAfter !== undefined && retryAfter > 0 ? Math.min(retryAfter * 1000, maxTimerMs) : core.settings.cooldownTimeMs;
 }
 
-function usageOf(value: CallOutput): Usage | undefined {
+/** Tokens a value reports: an embedding's usage has no completion tokens. */
+interface ReportedUsage {
+  readonly completion_tokens?: number;
+  readonly total_tokens: number;
+}
+
+function usageOf(value: CallOutput): ReportedUsage | undefined {
   return value.usage ?? undefined;
 }
 
@@ -76,7 +83,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
 
     let ttftMs: number | undefined;
     let chunks = 0;
-    let usage: Usage | undefined;
+    let usage: ReportedUsage | undefined;
 
     // The event goes out before the message: the message may start a cooldown, whose event must follow.
     // A failure that says nothing about the deployment (DESIGN §6) is still the call's failure (its
@@ -153,11 +160,17 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
     // rather than as one more operator: every open stream keeps one subscriber fewer. A clock that
     // runs out aborts the request before its error goes out.
     const streamClocks = stream
-      ? new StreamClocks(clocks.firstChunkMs, clocks.idleMs, scheduler, (error) => {
-          sourceSubscription?.unsubscribe();
-          const counted = error.code === 'first_chunk_timeout' ? clocks.firstChunkCounts : clocks.idleCounts;
-          fail(error, counted && !hung);
-        })
+      ? new StreamClocks<CallOutput>(
+          clocks.firstChunkMs,
+          clocks.idleMs,
+          scheduler,
+          (error) => {
+            sourceSubscription?.unsubscribe();
+            const counted = error.code === 'first_chunk_timeout' ? clocks.firstChunkCounts : clocks.idleCounts;
+            fail(error, counted && !hung);
+          },
+          call.request.kind.isContent,
+        )
       : undefined;
     // Non-streaming: `attempt_timeout` caps the whole attempt. The request is aborted before the error
     // goes out, as `timeout` does, so a retry never overlaps the attempt it gives up.
@@ -194,7 +207,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       subscriber.complete();
     };
     sourceSubscription = source.subscribe({
-      next: streamClocks === undefined ? deliverCompletion : (value) => streamClocks.chunk(value as ChatCompletionChunk, deliverChunk),
+      next: streamClocks === undefined ? deliverCompletion : (value) => streamClocks.chunk(value, deliverChunk),
       error: (error: unknown) => fail(error),
       complete: () => {
         // A synchronous source completing after its answer went out: the attempt is over already.

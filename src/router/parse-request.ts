@@ -4,19 +4,13 @@ import { secondsToMs } from '../config/router-settings.js';
 import { formatPath } from '../config/zod-issues.js';
 import { BadRequestError } from '../errors/error-classes.js';
 import type { FallbackEntry, RouterRequest } from '../protocol/chat.js';
+import type { EmbeddingRouterRequest } from '../protocol/embedding.js';
+import type { TextRouterRequest } from '../protocol/text-completion.js';
+import { type CallKind, chatKind } from './call-kind.js';
 
-const roles = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
-
-const requestSchema = z.looseObject({
+// The fields every kind shares: `model`, `stream`, and LiteLLM's per-request extras.
+const commonFields = {
   model: nonEmptyString,
-  messages: z
-    .array(
-      z.looseObject({
-        role: z.enum(roles, { error: `expected one of ${roles.join(', ')}` }),
-      }),
-      { error: 'expected a list of messages' },
-    )
-    .min(1, { error: 'expected at least one message' }),
   stream: z.boolean({ error: 'expected true or false' }).nullable().optional(),
   // null means absent, as for OpenAI's own optional fields.
   timeout: positiveSeconds.nullish(),
@@ -31,7 +25,14 @@ const requestSchema = z.looseObject({
   cooldown_time: nonNegativeSeconds.nullish(),
   metadata: z.record(z.string(), z.unknown(), { error: 'expected an object' }).nullish(),
   tags: z.array(z.string({ error: 'expected a string' }), { error: 'expected a list of strings' }).nullish(),
-});
+};
+
+function schemaOf(kind: CallKind) {
+  return z.looseObject({ ...commonFields, ...kind.fields });
+}
+
+// Made once per kind: a request is parsed on every call.
+const schemas = new Map<CallKind, ReturnType<typeof schemaOf>>();
 
 /** The keys rxllm reads from a request and never sends upstream. */
 export const extraKeys = [
@@ -53,6 +54,7 @@ export const extraKeys = [
 
 /** A validated request: what to send upstream, and the router settings it overrides (milliseconds). */
 export interface ParsedRequest {
+  readonly kind: CallKind;
   readonly group: string;
   readonly stream: boolean;
   /** The OpenAI body without rxllm's extras (`model` is still the group; each attempt sets its own). */
@@ -82,8 +84,13 @@ function optionalMs(seconds: number | null | undefined): number | undefined {
  * Validates a request and splits it into the upstream body and rxllm's per-request settings.
  * Throws a 400 `BadRequestError` whose `param` is the first bad field and whose message lists all.
  */
-export function parseRequest(request: RouterRequest): ParsedRequest {
-  const parsed = requestSchema.safeParse(request);
+export function parseRequest(request: RouterRequest | TextRouterRequest | EmbeddingRouterRequest, kind: CallKind = chatKind): ParsedRequest {
+  let schema = schemas.get(kind);
+  if (schema === undefined) {
+    schema = schemaOf(kind);
+    schemas.set(kind, schema);
+  }
+  const parsed = schema.safeParse(request);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
     const message = problems.map(({ path, message }) => (path === '' ? message : `${path}: ${message}`)).join('; ');
@@ -93,10 +100,14 @@ export function parseRequest(request: RouterRequest): ParsedRequest {
     });
   }
   const value = parsed.data;
+  if (value.stream === true && !kind.streams) {
+    throw new BadRequestError('invalid request: stream: embeddings do not stream', { code: 'invalid_request', param: 'stream' });
+  }
   const body: Record<string, unknown> = { ...request };
   for (const key of extraKeys) delete body[key];
   const fallbacks = value.fallbacks ?? undefined;
   return {
+    kind,
     group: value.model,
     stream: value.stream === true,
     body,
