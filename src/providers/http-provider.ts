@@ -27,7 +27,7 @@ export interface HttpProviderOptions {
 
 /**
  * The provider a Router calls deployments through: each call goes out in its deployment's wire format
- * (`deployment.provider`: openai, azure, gemini), chosen by one map lookup, over one shared undici
+ * (`deployment.provider`: openai, anthropic, azure, gemini), chosen by one map lookup, over one shared undici
  * dispatcher. Everything else (clocks, retries, fallbacks, cooldowns) stays above it.
  *
  * @example
