@@ -166,11 +166,11 @@ describe('parseRouterConfig', () => {
       ],
       [
         'a provider rxllm cannot call',
-        { model_list: [deployment({ model: 'anthropic/claude-sonnet-4' }, 'claude'), deployment({ model: 'bedrock/x' }, 'b')] },
+        { model_list: [deployment({ model: 'cohere/command-r' }, 'command'), deployment({ model: 'bedrock/x' }, 'b')] },
         {},
         [
-          'model_list[0].litellm_params.model: provider "anthropic" is not supported (supported: openai/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
-          'model_list[1].litellm_params.model: provider "bedrock" is not supported (supported: openai/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[0].litellm_params.model: provider "cohere" is not supported (supported: openai/, anthropic/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[1].litellm_params.model: provider "bedrock" is not supported (supported: openai/, anthropic/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
         ],
       ],
       [
@@ -184,7 +184,7 @@ describe('parseRouterConfig', () => {
         [
           'model_list[0].litellm_params.timeout: expected a positive number of seconds, got string "x"',
           'stream_timeout: expected a positive number of seconds, got number -5',
-          'model_list[1].litellm_params.model: provider "vertex_ai" is not supported (supported: openai/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[1].litellm_params.model: provider "vertex_ai" is not supported (supported: openai/, anthropic/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
           'model_list[2].model_info.id: duplicate deployment id "gpt-4o/0"',
           'fallbacks[0].gpt-4o[0]: unknown model group "nope"',
         ],
@@ -323,16 +323,34 @@ describe('parseRouterConfig', () => {
       const settings = parseRouterConfig(
         {
           model_list: [
-            deployment({ model: 'anthropic/claude', mock_response: 'hi' }, 'claude'),
+            deployment({ model: 'cohere/command-r', mock_response: 'hi' }, 'command'),
             deployment({ model: 'bedrock/x', mock_timeout: true }, 'slow'),
           ],
         },
         {},
       );
       expect(settings.deployments.map(({ provider, mockResponse, mockTimeout }) => [provider, mockResponse, mockTimeout])).toEqual([
-        ['anthropic', 'hi', false],
+        ['cohere', 'hi', false],
         ['bedrock', undefined, true],
       ]);
+    });
+
+    it('an anthropic/ deployment without a key, naming api_key and ANTHROPIC_API_KEY', () => {
+      expect(issuesOf({ model_list: [deployment({ model: 'anthropic/claude-sonnet-4' })] })).toEqual([
+        'model_list[0].litellm_params.api_key: required for anthropic/ (or set ANTHROPIC_API_KEY)',
+      ]);
+    });
+
+    it("an anthropic/ deployment from its params or the ANTHROPIC_* variables (default api_base Anthropic's), its key not enumerable", () => {
+      const env = { ANTHROPIC_API_KEY: 'sk-ant-env-secret', OPENAI_API_KEY: 'sk-openai' };
+      const [fromEnv] = parseRouterConfig({ model_list: [deployment({ model: 'anthropic/claude-sonnet-4' })] }, env).deployments;
+      expect(fromEnv).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4', apiBase: 'https://api.anthropic.com', apiKey: 'sk-ant-env-secret' });
+      expect(JSON.stringify(fromEnv)).not.toMatch(/secret/);
+      const [own] = parseRouterConfig(
+        { model_list: [deployment({ model: 'anthropic/claude-sonnet-4', api_key: 'sk-ant-own', api_base: 'https://gw.example/anthropic/' })] },
+        { ...env, ANTHROPIC_API_BASE: 'https://env.example' },
+      ).deployments;
+      expect(own).toMatchObject({ apiBase: 'https://gw.example/anthropic', apiKey: 'sk-ant-own' });
     });
 
     it('a near miss of a litellm_params key rxllm uses is an error naming the key meant', () => {

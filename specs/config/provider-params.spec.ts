@@ -30,6 +30,14 @@ describe('providerParams', () => {
     expect(providerParams('azure', {}, { AZURE_OPENAI_API_KEY: 'az-2' }).apiKey).toBe('az-2');
   });
 
+  it("reads Anthropic's own variables, defaulting api_base to Anthropic's API", () => {
+    expect(providerParams('anthropic', {}, { ANTHROPIC_API_KEY: 'sk-ant', OPENAI_API_KEY: 'sk-openai' })).toMatchObject({
+      apiBase: 'https://api.anthropic.com',
+      apiKey: 'sk-ant',
+    });
+    expect(providerParams('anthropic', {}, { ANTHROPIC_BASE_URL: 'https://gw.example/' }).apiBase).toBe('https://gw.example');
+  });
+
   it('treats an empty param as not given', () => {
     expect(providerParams('azure', { api_version: '' }, { AZURE_API_VERSION: '2024-10-21' }).apiVersion).toBe('2024-10-21');
   });
@@ -46,6 +54,12 @@ describe('missingProviderParams', () => {
 
   it('accepts an Entra ID token instead of an Azure key, and the environment for any of them', () => {
     expect(missingProviderParams('azure', { api_base: 'https://r.openai.azure.com', azure_ad_token: 't' }, { AZURE_API_VERSION: 'v' })).toEqual([]);
+  });
+
+  it('requires an Anthropic key, from the deployment or ANTHROPIC_API_KEY', () => {
+    expect(missingProviderParams('anthropic', {}, {})).toEqual([['api_key', 'required for anthropic/ (or set ANTHROPIC_API_KEY)']]);
+    expect(missingProviderParams('anthropic', {}, { ANTHROPIC_API_KEY: 'sk-ant' })).toEqual([]);
+    expect(missingProviderParams('anthropic', { api_key: 'sk-ant' }, {})).toEqual([]);
   });
 
   it('asks nothing of an OpenAI-compatible deployment (a local server needs no key)', () => {

@@ -27,6 +27,10 @@ const rules: Readonly<Record<string, Partial<Record<Param, ParamRule>>>> = {
     api_base: { env: ['OPENAI_API_BASE', 'OPENAI_BASE_URL'], fallback: defaults.openaiApiBase },
     api_key: { env: ['OPENAI_API_KEY'] },
   },
+  anthropic: {
+    api_base: { env: ['ANTHROPIC_API_BASE', 'ANTHROPIC_BASE_URL'], fallback: 'https://api.anthropic.com' },
+    api_key: { env: ['ANTHROPIC_API_KEY'], required: true },
+  },
   azure: {
     api_base: { env: ['AZURE_API_BASE'], required: true },
     api_key: { env: ['AZURE_API_KEY', 'AZURE_OPENAI_API_KEY'], required: true, alternative: 'azure_ad_token' },

@@ -1,6 +1,7 @@
 import { throwError } from 'rxjs';
 import type { Dispatcher } from 'undici';
 import { BadRequestError } from '../errors/error-classes.js';
+import { anthropicWireFormat } from './anthropic/anthropic-wire-format.js';
 import { azureWireFormat } from './azure/azure-wire-format.js';
 import { defaultAgent } from './default-agent.js';
 import { exchange$ } from './exchange.js';
@@ -12,6 +13,7 @@ import type { WireFormat } from './wire-format.js';
 /** The adapter for each provider prefix of `litellm_params.model` (config's `supportedProviders`). */
 export const wireFormats: ReadonlyMap<string, WireFormat> = new Map([
   ['openai', openAIWireFormat],
+  ['anthropic', anthropicWireFormat],
   ['azure', azureWireFormat],
   ['gemini', geminiWireFormat],
 ]);
@@ -25,7 +27,7 @@ export interface HttpProviderOptions {
 
 /**
  * The provider a Router calls deployments through: each call goes out in its deployment's wire format
- * (`deployment.provider`: openai, azure, gemini), chosen by one map lookup, over one shared undici
+ * (`deployment.provider`: openai, anthropic, azure, gemini), chosen by one map lookup, over one shared undici
  * dispatcher. Everything else (clocks, retries, fallbacks, cooldowns) stays above it.
  *
  * @example
