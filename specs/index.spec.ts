@@ -23,6 +23,7 @@ describe('public API', () => {
       'UnprocessableEntityError',
       'attemptTimeout',
       'costBasedRouting',
+      'createHttpProvider',
       'createOpenAICompatibleProvider',
       'deadline',
       'deploymentSchema',

@@ -89,3 +89,5 @@ export type {
 export type { Provider, ProviderRequest } from './providers/provider.js';
 export { createOpenAICompatibleProvider } from './providers/openai-compatible.js';
 export type { OpenAICompatibleProviderOptions } from './providers/openai-compatible.js';
+export { createHttpProvider } from './providers/http-provider.js';
+export type { HttpProviderOptions } from './providers/http-provider.js';

@@ -169,14 +169,14 @@ describe('parseRouterConfig', () => {
         { model_list: [deployment({ model: 'anthropic/claude-sonnet-4' }, 'claude'), deployment({ model: 'bedrock/x' }, 'b')] },
         {},
         [
-          'model_list[0].litellm_params.model: provider "anthropic" is not supported (use openai/<model> for any OpenAI-compatible API)',
-          'model_list[1].litellm_params.model: provider "bedrock" is not supported (use openai/<model> for any OpenAI-compatible API)',
+          'model_list[0].litellm_params.model: provider "anthropic" is not supported (supported: openai/, azure/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[1].litellm_params.model: provider "bedrock" is not supported (supported: openai/, azure/; use openai/<model> for any OpenAI-compatible API)',
         ],
       ],
       [
         'problems between parts of the config together with problems inside them',
         {
-          model_list: [deployment({ timeout: 'x' }, 'gpt-4o'), deployment({ model: 'azure/gpt' }, 'azure'), deployment({}, 'gpt-4o', { model_info: { id: 'gpt-4o/0' } })],
+          model_list: [deployment({ timeout: 'x' }, 'gpt-4o'), deployment({ model: 'vertex_ai/gemini' }, 'vertex'), deployment({}, 'gpt-4o', { model_info: { id: 'gpt-4o/0' } })],
           fallbacks: [{ 'gpt-4o': ['nope'] }],
           stream_timeout: -5,
         },
@@ -184,7 +184,7 @@ describe('parseRouterConfig', () => {
         [
           'model_list[0].litellm_params.timeout: expected a positive number of seconds, got string "x"',
           'stream_timeout: expected a positive number of seconds, got number -5',
-          'model_list[1].litellm_params.model: provider "azure" is not supported (use openai/<model> for any OpenAI-compatible API)',
+          'model_list[1].litellm_params.model: provider "vertex_ai" is not supported (supported: openai/, azure/; use openai/<model> for any OpenAI-compatible API)',
           'model_list[2].model_info.id: duplicate deployment id "gpt-4o/0"',
           'fallbacks[0].gpt-4o[0]: unknown model group "nope"',
         ],
@@ -284,6 +284,30 @@ describe('parseRouterConfig', () => {
       expect([...settings.groups.keys()]).toEqual(['gpt-4o', 'mini']);
       expect(settings.groups.get('gpt-4o')?.map(({ id }) => id)).toEqual(['gpt-4o/0', 'gpt-4o/1']);
       expect(settings.deployments[2]).toMatchObject({ provider: 'openai', model: 'gpt-4o-2024-08-06' });
+    });
+
+    it('an azure/ deployment naming each param it lacks, and the variables that would do', () => {
+      expect(issuesOf({ model_list: [deployment({ model: 'azure/prod-4o', api_base: 'https://r.openai.azure.com' })] })).toEqual([
+        'model_list[0].litellm_params.api_key: required for azure/ (or set AZURE_API_KEY or AZURE_OPENAI_API_KEY, or give azure_ad_token)',
+        'model_list[0].litellm_params.api_version: required for azure/ (or set AZURE_API_VERSION)',
+      ]);
+    });
+
+    it('an azure/ deployment from its params or the AZURE_* variables, its secrets not enumerable', () => {
+      const env = { AZURE_API_BASE: 'https://r.openai.azure.com/', AZURE_API_VERSION: '2024-10-21', OPENAI_API_KEY: 'sk-openai' };
+      const [azure] = parseRouterConfig(
+        { model_list: [deployment({ model: 'azure/prod-4o', azure_ad_token: 'eyJ-secret', api_key: 'az-secret' })] },
+        env,
+      ).deployments;
+      expect(azure).toMatchObject({
+        provider: 'azure',
+        model: 'prod-4o',
+        apiBase: 'https://r.openai.azure.com',
+        apiVersion: '2024-10-21',
+        apiKey: 'az-secret',
+        azureAdToken: 'eyJ-secret',
+      });
+      expect(JSON.stringify(azure)).not.toMatch(/secret/);
     });
 
     it('any provider when the deployment is mocked', () => {

@@ -1,6 +1,8 @@
 /**
  * A fake OpenAI-compatible upstream for integration specs: a node:http server on 127.0.0.1 (an
- * ephemeral port) answering `POST /v1/chat/completions` (and `/chat/completions`).
+ * ephemeral port) answering `POST /v1/chat/completions` (and `/chat/completions`), and the chat
+ * paths of Azure and Gemini (the model then comes from the path: see `chatRoute`; give Gemini
+ * requests `raw` behaviours in Gemini's own wire format).
  *
  * What it does is chosen per request by the body's `model`, so one server plays several deployments
  * (give each deployment its own upstream model name). Models with no behaviour get the default,
@@ -147,7 +149,7 @@ export interface RecordedRequest {
   readonly index: number;
   readonly method: string;
   readonly path: string;
-  /** The body's `model`, if it had one. */
+  /** The model the path names (Azure, Gemini), else the body's `model`, if it had one. */
   readonly model: string | undefined;
   /** The parsed JSON body, or the raw text when it was not JSON. */
   readonly body: unknown;
@@ -214,6 +216,21 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
     timer = setTimeout(() => reject(new Error(`fake upstream: timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The chat endpoints the fake answers, in each provider's URL shape, and the model a path names:
+ * OpenAI's `/v1/chat/completions` (the model is in the body), Azure's
+ * `/openai/deployments/<deployment>/chat/completions`, Gemini's `/v1beta/models/<model>:generateContent`
+ * and `:streamGenerateContent`.
+ */
+function chatRoute(path: string): { model?: string } | undefined {
+  if (/^(\/v1)?\/chat\/completions$/.test(path)) return {};
+  const azure = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(path);
+  if (azure?.[1] !== undefined) return { model: decodeURIComponent(azure[1]) };
+  const gemini = /^\/v1beta\/models\/([^/:]+):(?:generateContent|streamGenerateContent)$/.exec(path);
+  if (gemini?.[1] !== undefined) return { model: decodeURIComponent(gemini[1]) };
+  return undefined;
 }
 
 function defaultContent(model: string | undefined): string {
@@ -343,9 +360,11 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     } catch {
       // kept as text
     }
-    const model = typeof (body as { model?: unknown } | null)?.model === 'string' ? (body as { model: string }).model : undefined;
     const path = req.url ?? '/';
-    const isChat = req.method === 'POST' && /^(\/v1)?\/chat\/completions$/.test(path.split('?')[0] ?? '');
+    const route = req.method === 'POST' ? chatRoute(path.split('?')[0] ?? '') : undefined;
+    const isChat = route !== undefined;
+    const bodyModel = typeof (body as { model?: unknown } | null)?.model === 'string' ? (body as { model: string }).model : undefined;
+    const model = route?.model ?? bodyModel;
     const behaviour: Behaviour = isChat
       ? pick(model)
       : { kind: 'error', status: 404, error: { message: `no route ${req.method} ${path}`, code: 'not_found' } };

@@ -8,11 +8,12 @@ import type { Deployment } from '../../src/config/router-settings.js';
  * const deployment = testDeployment({ apiBase: upstream.apiBase, model: 'gpt-ok', apiKey: 'sk-test' });
  */
 export function testDeployment(fields: Partial<Deployment> & Pick<Deployment, 'apiBase' | 'model'>): Deployment {
-  const { apiKey, ...rest } = fields;
+  const { apiKey, azureAdToken, ...rest } = fields;
   const deployment = {
     id: `${fields.model}/0`,
     group: fields.model,
     provider: 'openai',
+    apiVersion: undefined,
     timeoutMs: undefined,
     streamTimeoutMs: undefined,
     streamIdleTimeoutMs: undefined,
@@ -29,5 +30,6 @@ export function testDeployment(fields: Partial<Deployment> & Pick<Deployment, 'a
     mockTimeout: false,
     ...rest,
   };
+  Object.defineProperty(deployment, 'azureAdToken', { value: azureAdToken, enumerable: false });
   return Object.defineProperty(deployment, 'apiKey', { value: apiKey, enumerable: false }) as Deployment;
 }

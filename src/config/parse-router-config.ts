@@ -4,11 +4,10 @@ import { resolveEnvReferences } from './resolve-env-references.js';
 import { didYouMean, nearMiss } from './near-miss.js';
 import { type DeploymentConfig, litellmParamsSchema, routerConfigSchema, type RouterConfig } from './router-config-schema.js';
 import { toConfigIssues } from './zod-issues.js';
+import { missingProviderParams, providerParams } from './provider-params.js';
 import { defaults, type Deployment, type RouterSettings, secondsToMs } from './router-settings.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
-
-const supportedProviders = new Set(['openai']);
 
 const litellmParamKeys = Object.keys(litellmParamsSchema.shape);
 
@@ -25,12 +24,15 @@ function splitProvider(model: string): { provider: string; model: string } {
 function toDeployment(config: DeploymentConfig, id: string, env: Env): Deployment {
   const params = config.litellm_params;
   const { provider, model } = splitProvider(params.model);
-  const deployment: Omit<Deployment, 'apiKey'> = {
+  const connection = providerParams(provider, params, env);
+  const deployment: Omit<Deployment, 'apiKey' | 'azureAdToken'> = {
     id,
     group: config.model_name,
     provider,
     model,
-    apiBase: (params.api_base ?? env['OPENAI_API_BASE'] ?? env['OPENAI_BASE_URL'] ?? defaults.openaiApiBase).replace(/\/+$/, ''),
+    // Only a mocked deployment can lack one (it is never called): the checks below require it otherwise.
+    apiBase: connection.apiBase ?? '',
+    apiVersion: connection.apiVersion,
     timeoutMs: optionalMs(params.timeout),
     streamTimeoutMs: optionalMs(params.stream_timeout),
     streamIdleTimeoutMs: optionalMs(params.stream_idle_timeout),
@@ -46,8 +48,9 @@ function toDeployment(config: DeploymentConfig, id: string, env: Env): Deploymen
     mockResponse: params.mock_response,
     mockTimeout: params.mock_timeout ?? false,
   };
-  // Kept off the enumerable keys so that logging or serialising a deployment never shows the key.
-  Object.defineProperty(deployment, 'apiKey', { value: params.api_key ?? env['OPENAI_API_KEY'], enumerable: false });
+  // Kept off the enumerable keys so that logging or serialising a deployment never shows a secret.
+  Object.defineProperty(deployment, 'apiKey', { value: connection.apiKey, enumerable: false });
+  Object.defineProperty(deployment, 'azureAdToken', { value: connection.azureAdToken, enumerable: false });
   return deployment as Deployment;
 }
 
@@ -81,7 +84,7 @@ function checkFallbackList(value: unknown, name: string, groups: ReadonlySet<str
  * the unvalidated (env-resolved) config, tolerating whatever the schema rejects, so that they are
  * reported together with the schema's issues rather than only once those are fixed.
  */
-function referenceIssues(config: unknown): ConfigIssue[] {
+function referenceIssues(config: unknown, env: Env): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const root = asRecord(config) ?? {};
   const modelList: readonly unknown[] = Array.isArray(root['model_list']) ? root['model_list'] : [];
@@ -112,12 +115,9 @@ function referenceIssues(config: unknown): ConfigIssue[] {
     if (params === undefined || typeof model !== 'string' || model === '') return;
     const mockTimeout = flag.safeParse(params['mock_timeout']);
     const mocked = typeof params['mock_response'] === 'string' || (mockTimeout.success && mockTimeout.data);
-    const { provider } = splitProvider(model);
-    if (!mocked && !supportedProviders.has(provider)) {
-      issues.push({
-        path: `model_list[${index}].litellm_params.model`,
-        message: `provider "${provider}" is not supported (use openai/<model> for any OpenAI-compatible API)`,
-      });
+    if (mocked) return;
+    for (const [param, message] of missingProviderParams(splitProvider(model).provider, params, env)) {
+      issues.push({ path: `model_list[${index}].litellm_params.${param}`, message });
     }
   });
 
@@ -150,7 +150,7 @@ export function parseRouterConfig(raw: unknown, env: Env = process.env): RouterS
   const unresolved = new Set(issues.map((issue) => issue.path));
   const parsed = routerConfigSchema.safeParse(resolved);
   if (!parsed.success) issues.push(...toConfigIssues(parsed.error).filter((issue) => !unresolved.has(issue.path)));
-  issues.push(...referenceIssues(resolved));
+  issues.push(...referenceIssues(resolved, env));
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   return toSettings(parsed.data, env);
 }

@@ -37,6 +37,7 @@ export const litellmParamsSchema = z.looseObject({
   api_base: nonEmptyString.optional(),
   api_key: z.string().optional(),
   api_version: z.string().optional(),
+  azure_ad_token: z.string().optional(),
   timeout: positiveSeconds.optional(),
   stream_timeout: positiveSeconds.optional(),
   stream_idle_timeout: positiveSeconds.optional(),

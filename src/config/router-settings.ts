@@ -11,9 +11,14 @@ export interface Deployment {
   readonly provider: string;
   /** The model name sent upstream (the part after the provider prefix). */
   readonly model: string;
+  /** `api_base`, else the provider's environment variable or default, without a trailing slash. */
   readonly apiBase: string;
   /** Not enumerable, so that logging a deployment never prints it. */
   readonly apiKey: string | undefined;
+  /** Azure's `api-version` query parameter: `api_version`, else `AZURE_API_VERSION`. */
+  readonly apiVersion: string | undefined;
+  /** Azure Entra ID token, sent as a Bearer token when there is no `apiKey`. Not enumerable. */
+  readonly azureAdToken: string | undefined;
   readonly timeoutMs: number | undefined;
   readonly streamTimeoutMs: number | undefined;
   readonly streamIdleTimeoutMs: number | undefined;

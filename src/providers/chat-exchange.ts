@@ -2,15 +2,16 @@ import { errors, type Dispatcher } from 'undici';
 import { APIConnectionError } from '../errors/error-classes.js';
 import { withoutStackTraces } from '../errors/without-stack-traces.js';
 import type { RxllmError } from '../errors/rxllm-error.js';
+import { toRxllmError } from '../errors/to-rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../protocol/chat.js';
-import { type ChunkSink, ChunkStreamReader } from './chunk-stream-reader.js';
+import type { ChunkSink } from './chunk-stream-reader.js';
 import { connectionError, originOf } from './connection-error.js';
 import { decodeUtf8 } from './decode-utf8.js';
-import { errorBodyLimitBytes, errorFromResponse } from './error-from-response.js';
+import { errorBodyLimitBytes } from './error-from-response.js';
 import { headerValue, type ResponseHeaders } from './header-value.js';
 import type { ProviderRequest } from './provider.js';
-import { readCompletion } from './read-completion.js';
 import { unexpectedBodyError } from './unexpected-body-error.js';
+import type { StreamBodyReader, WireFormat } from './wire-format.js';
 
 /** Where an exchange delivers: an RxJS subscriber fits. */
 export interface ExchangeSink {
@@ -46,9 +47,9 @@ type Reading =
   | 'over'; // nothing more is wanted: ended, failed, or given up (aborted)
 
 /**
- * One HTTP exchange with an OpenAI-compatible upstream, as an undici dispatch handler: undici calls
- * it with the response's status, headers, body pieces and end (or error), and it delivers typed
- * results to `sink`. It is what `request()` would do for us, without the `Readable` body, the
+ * One HTTP exchange with an upstream, as an undici dispatch handler: undici calls it with the
+ * response's status, headers, body pieces and end (or error), and it delivers typed results to
+ * `sink`, read through the provider's `format` (OpenAI's, Azure's, Gemini's...). It is what `request()` would do for us, without the `Readable` body, the
  * promise and the abort-signal plumbing a proxy would pay for on every call (bench/README.md).
  *
  * `cancel()` is the subscriber going away: the request is aborted (its socket destroyed, so the
@@ -63,7 +64,7 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
   private contentType = '';
   private parts: Buffer[] = [];
   private length = 0;
-  private stream: ChunkStreamReader | undefined;
+  private stream: StreamBodyReader | undefined;
   /** The sink completed: a stream's `[DONE]` came, whatever follows is only drained. */
   private whole = false;
   private cancelled = false;
@@ -73,6 +74,7 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     private readonly request: ProviderRequest,
     private readonly sink: ExchangeSink,
     private readonly now: () => number,
+    private readonly format: WireFormat,
   ) {}
 
   cancel(): void {
@@ -111,7 +113,7 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
         this.reading = 'unexpected-json';
       } else {
         this.reading = 'stream';
-        this.stream = new ChunkStreamReader(this, this.request.deployment.apiKey);
+        this.stream = this.format.streamReader(this, this.request, this.now());
       }
     } else if (/text\/event-stream/i.test(this.contentType)) {
       this.fail(new APIConnectionError(`asked the upstream for a JSON completion, it answered ${this.contentType}`));
@@ -170,7 +172,7 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     if (this.cancelled || this.sink.closed) return;
     if (reading === 'error-body') {
       // The status says what went wrong even when its body could not be read.
-      this.sink.error(errorFromResponse(this.statusCode, this.headers, '', this.now(), this.request.deployment.apiKey));
+      this.sink.error(this.format.errorFromResponse(this.statusCode, this.headers, '', this.now(), this.request));
       return;
     }
     this.sink.error(connectionError(error, originOf(this.request.deployment.apiBase)));
@@ -204,13 +206,12 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     this.reading = 'over';
     const all = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.length);
     this.parts = [];
-    const apiKey = this.request.deployment.apiKey;
     if (reading === 'completion') {
       let completion: ChatCompletion;
       try {
-        completion = readCompletion(all, apiKey);
+        completion = this.format.readCompletion(all, this.request, this.now());
       } catch (error) {
-        this.sink.error(error as RxllmError);
+        this.sink.error(toRxllmError(error));
         return;
       }
       if (this.sink.closed) return;
@@ -221,8 +222,8 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     const text = decodeUtf8(truncated ? all.subarray(0, errorBodyLimitBytes) : all);
     this.fail(
       reading === 'error-body'
-        ? errorFromResponse(this.statusCode, this.headers, text, this.now(), apiKey)
-        : unexpectedBodyError(text, this.contentType, apiKey),
+        ? this.format.errorFromResponse(this.statusCode, this.headers, text, this.now(), this.request)
+        : unexpectedBodyError(text, this.contentType, this.format.secretOf(this.request)),
     );
   }
 

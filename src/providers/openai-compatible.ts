@@ -1,11 +1,8 @@
-import { Observable } from 'rxjs';
 import type { Dispatcher } from 'undici';
-import { toRxllmError } from '../errors/to-rxllm-error.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../protocol/chat.js';
-import { chatDispatchOptions } from './chat-dispatch-options.js';
-import { ChatExchange } from './chat-exchange.js';
 import { defaultAgent } from './default-agent.js';
-import type { Provider, ProviderRequest } from './provider.js';
+import { exchange$ } from './exchange.js';
+import { openAIWireFormat } from './openai-wire-format.js';
+import type { Provider } from './provider.js';
 
 export interface OpenAICompatibleProviderOptions {
   /** The undici dispatcher to send through. Default: the shared keep-alive agent (`defaultAgent()`). */
@@ -33,27 +30,6 @@ export interface OpenAICompatibleProviderOptions {
 export function createOpenAICompatibleProvider(options: OpenAICompatibleProviderOptions = {}): Provider {
   const now = options.now ?? Date.now;
   return {
-    call: (request) => call$(request, options.dispatcher ?? defaultAgent(), now),
+    call: (request) => exchange$(request, options.dispatcher ?? defaultAgent(), now, openAIWireFormat),
   };
-}
-
-function call$(
-  request: ProviderRequest,
-  dispatcher: Dispatcher,
-  now: () => number,
-): Observable<ChatCompletion | ChatCompletionChunk> {
-  return new Observable((subscriber) => {
-    // undici's dispatch with a handler of ours (ChatExchange) rather than request(): no Readable body,
-    // promise or abort signal per call, which a proxy pays for on every request.
-    let options: Dispatcher.DispatchOptions;
-    try {
-      options = chatDispatchOptions(request);
-    } catch (error) {
-      subscriber.error(toRxllmError(error));
-      return undefined;
-    }
-    const exchange = new ChatExchange(request, subscriber, now);
-    dispatcher.dispatch(options, exchange);
-    return () => exchange.cancel();
-  });
 }

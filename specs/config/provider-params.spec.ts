@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { missingProviderParams, providerParams, supportedProviders } from '../../src/config/provider-params.js';
+
+describe('providerParams', () => {
+  it('takes each param from litellm_params first, then the environment, then the default', () => {
+    const env = { OPENAI_API_KEY: 'sk-env', OPENAI_API_BASE: 'http://env/v1' };
+    expect(providerParams('openai', { api_key: 'sk-own' }, env)).toEqual({
+      apiBase: 'http://env/v1',
+      apiKey: 'sk-own',
+      apiVersion: undefined,
+      azureAdToken: undefined,
+    });
+    expect(providerParams('openai', {}, {})).toMatchObject({ apiBase: 'https://api.openai.com/v1', apiKey: undefined });
+  });
+
+  it("reads Azure's own variables, never OpenAI's", () => {
+    const env = {
+      OPENAI_API_KEY: 'sk-openai',
+      AZURE_API_KEY: 'az-key',
+      AZURE_API_BASE: 'https://res.openai.azure.com/',
+      AZURE_API_VERSION: '2024-10-21',
+      AZURE_AD_TOKEN: 'eyJ-token',
+    };
+    expect(providerParams('azure', {}, env)).toEqual({
+      apiBase: 'https://res.openai.azure.com',
+      apiKey: 'az-key',
+      apiVersion: '2024-10-21',
+      azureAdToken: 'eyJ-token',
+    });
+    expect(providerParams('azure', {}, { AZURE_OPENAI_API_KEY: 'az-2' }).apiKey).toBe('az-2');
+  });
+
+  it('treats an empty param as not given', () => {
+    expect(providerParams('azure', { api_version: '' }, { AZURE_API_VERSION: '2024-10-21' }).apiVersion).toBe('2024-10-21');
+  });
+});
+
+describe('missingProviderParams', () => {
+  it('names each missing Azure param with the variables that would do', () => {
+    expect(missingProviderParams('azure', {}, {})).toEqual([
+      ['api_base', 'required for azure/ (or set AZURE_API_BASE)'],
+      ['api_key', 'required for azure/ (or set AZURE_API_KEY or AZURE_OPENAI_API_KEY, or give azure_ad_token)'],
+      ['api_version', 'required for azure/ (or set AZURE_API_VERSION)'],
+    ]);
+  });
+
+  it('accepts an Entra ID token instead of an Azure key, and the environment for any of them', () => {
+    expect(missingProviderParams('azure', { api_base: 'https://r.openai.azure.com', azure_ad_token: 't' }, { AZURE_API_VERSION: 'v' })).toEqual([]);
+  });
+
+  it('asks nothing of an OpenAI-compatible deployment (a local server needs no key)', () => {
+    expect(missingProviderParams('openai', {}, {})).toEqual([]);
+  });
+
+  it('lists the supported prefixes for an unknown one', () => {
+    const [issue] = missingProviderParams('cohere', {}, {});
+    expect(issue?.[0]).toBe('model');
+    for (const provider of supportedProviders) expect(issue?.[1]).toContain(`${provider}/`);
+  });
+});

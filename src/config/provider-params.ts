@@ -1,0 +1,103 @@
+import type { Env } from './parse-router-config.js';
+import { defaults } from './router-settings.js';
+
+/** The `litellm_params` a provider's connection is made of, after their environment fallbacks. */
+export interface ProviderParams {
+  readonly apiBase: string | undefined;
+  readonly apiKey: string | undefined;
+  readonly apiVersion: string | undefined;
+  readonly azureAdToken: string | undefined;
+}
+
+type Param = 'api_base' | 'api_key' | 'api_version' | 'azure_ad_token';
+
+interface ParamRule {
+  /** Read, in order, when the deployment does not give the param (LiteLLM's variables). */
+  readonly env: readonly string[];
+  readonly fallback?: string;
+  /** The deployment cannot be called without it (or what `alternative` names). */
+  readonly required?: boolean;
+  /** Another param that stands in for this one when given (Azure: a Entra ID token instead of a key). */
+  readonly alternative?: Param;
+}
+
+/** Per provider prefix of `litellm_params.model`: where each connection param comes from. */
+const rules: Readonly<Record<string, Partial<Record<Param, ParamRule>>>> = {
+  openai: {
+    api_base: { env: ['OPENAI_API_BASE', 'OPENAI_BASE_URL'], fallback: defaults.openaiApiBase },
+    api_key: { env: ['OPENAI_API_KEY'] },
+  },
+  azure: {
+    api_base: { env: ['AZURE_API_BASE'], required: true },
+    api_key: { env: ['AZURE_API_KEY', 'AZURE_OPENAI_API_KEY'], required: true, alternative: 'azure_ad_token' },
+    api_version: { env: ['AZURE_API_VERSION'], required: true },
+    azure_ad_token: { env: ['AZURE_AD_TOKEN'] },
+  },
+};
+
+/** The provider prefixes rxllm can call, in the order error messages list them. */
+export const supportedProviders: readonly string[] = Object.keys(rules);
+
+function given(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function resolve(provider: string, param: Param, params: Readonly<Record<string, unknown>>, env: Env): string | undefined {
+  const rule = rules[provider]?.[param];
+  const own = given(params[param]);
+  if (own !== undefined || rule === undefined) return own;
+  for (const name of rule.env) {
+    const value = given(env[name]);
+    if (value !== undefined) return value;
+  }
+  return rule.fallback;
+}
+
+/**
+ * A deployment's connection params for `provider`: each from `litellm_params`, else the provider's
+ * environment variables (LiteLLM's names), else its default. `api_base` loses its trailing slashes.
+ *
+ * @example
+ * providerParams('azure', { api_version: '2024-10-21' }, { AZURE_API_BASE: 'https://x.openai.azure.com', AZURE_API_KEY: 'k' })
+ */
+export function providerParams(provider: string, params: Readonly<Record<string, unknown>>, env: Env): ProviderParams {
+  return {
+    apiBase: resolve(provider, 'api_base', params, env)?.replace(/\/+$/, ''),
+    apiKey: resolve(provider, 'api_key', params, env),
+    apiVersion: resolve(provider, 'api_version', params, env),
+    azureAdToken: resolve(provider, 'azure_ad_token', params, env),
+  };
+}
+
+/**
+ * What a deployment of `provider` lacks to be called, as `[param, message]` pairs (the message names
+ * the variables that would do, e.g. `required for azure/ (or set AZURE_API_VERSION)`); an unknown
+ * provider says which ones are known.
+ */
+export function missingProviderParams(
+  provider: string,
+  params: Readonly<Record<string, unknown>>,
+  env: Env,
+): readonly (readonly ['model' | Param, string])[] {
+  const own = rules[provider];
+  if (own === undefined) {
+    return [
+      [
+        'model',
+        `provider "${provider}" is not supported (supported: ${supportedProviders.map((name) => `${name}/`).join(', ')}; ` +
+          'use openai/<model> for any OpenAI-compatible API)',
+      ],
+    ];
+  }
+  const missing: (readonly [Param, string])[] = [];
+  for (const [param, rule] of Object.entries(own) as [Param, ParamRule][]) {
+    if (rule.required !== true || resolve(provider, param, params, env) !== undefined) continue;
+    if (rule.alternative !== undefined && resolve(provider, rule.alternative, params, env) !== undefined) continue;
+    const ways = [
+      ...(rule.env.length === 0 ? [] : [`set ${rule.env.join(' or ')}`]),
+      ...(rule.alternative === undefined ? [] : [`give ${rule.alternative}`]),
+    ];
+    missing.push([param, `required for ${provider}/${ways.length === 0 ? '' : ` (or ${ways.join(', or ')})`}`]);
+  }
+  return missing;
+}

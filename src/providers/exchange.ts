@@ -1,0 +1,34 @@
+import { Observable } from 'rxjs';
+import type { Dispatcher } from 'undici';
+import { toRxllmError } from '../errors/to-rxllm-error.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../protocol/chat.js';
+import { ChatExchange } from './chat-exchange.js';
+import type { ProviderRequest } from './provider.js';
+import type { WireFormat } from './wire-format.js';
+
+/**
+ * One call as a cold Observable: `request` is translated by `format` and sent through `dispatcher`
+ * on subscribe; unsubscribing aborts it at once. Whatever the format cannot translate (a field the
+ * provider cannot take, an unusable deployment) fails the call as a typed error without a request.
+ */
+export function exchange$(
+  request: ProviderRequest,
+  dispatcher: Dispatcher,
+  now: () => number,
+  format: WireFormat,
+): Observable<ChatCompletion | ChatCompletionChunk> {
+  return new Observable((subscriber) => {
+    // undici's dispatch with a handler of ours (ChatExchange) rather than request(): no Readable body,
+    // promise or abort signal per call, which a proxy pays for on every request.
+    let options: Dispatcher.DispatchOptions;
+    try {
+      options = format.dispatchOptions(request);
+    } catch (error) {
+      subscriber.error(toRxllmError(error));
+      return undefined;
+    }
+    const exchange = new ChatExchange(request, subscriber, now, format);
+    dispatcher.dispatch(options, exchange);
+    return () => exchange.cancel();
+  });
+}

@@ -1,0 +1,38 @@
+import type { Dispatcher } from 'undici';
+import type { RxllmError } from '../errors/rxllm-error.js';
+import type { ChatCompletion } from '../protocol/chat.js';
+import type { ChunkSink } from './chunk-stream-reader.js';
+import type { ResponseHeaders } from './header-value.js';
+import type { ProviderRequest } from './provider.js';
+
+/** Reads a 2xx streaming body as it arrives and delivers OpenAI chunks to its sink. */
+export interface StreamBodyReader {
+  /** The next bytes of the body, cut wherever the network cut them. */
+  push(bytes: Buffer): void;
+  /** The body ended: complete the sink if the stream was whole, else error it. */
+  end(): void;
+}
+
+/**
+ * What a provider adapter translates, and nothing else: the OpenAI request into the provider's HTTP
+ * request, and the provider's completion, stream and error bodies into OpenAI values and typed errors.
+ * One `ChatExchange` runs any of them over undici, so the transport (abort on unsubscribe, keep-alive,
+ * a stream cut short errors) and every clock above it are the same for all providers (DESIGN §8).
+ *
+ * An adapter is one module-level object: choosing it costs a lookup per call, nothing per chunk.
+ */
+export interface WireFormat {
+  /**
+   * The provider's HTTP request for `request`: origin, path, headers (auth), body. Throws a typed
+   * error (a field the provider cannot take) or any error for an unusable deployment.
+   */
+  dispatchOptions(request: ProviderRequest): Dispatcher.DispatchOptions;
+  /** A whole 2xx JSON body as a completion; throws a typed error when it is not one. */
+  readCompletion(bytes: Buffer, request: ProviderRequest, nowMs: number): ChatCompletion;
+  /** A reader for a 2xx event-stream body, delivering to `sink`. */
+  streamReader(sink: ChunkSink, request: ProviderRequest, nowMs: number): StreamBodyReader;
+  /** The typed error for a non-2xx response (`text`: the first 64 KiB of its body, '' if unreadable). */
+  errorFromResponse(status: number, headers: ResponseHeaders, text: string, nowMs: number, request: ProviderRequest): RxllmError;
+  /** The secret to mask in anything the upstream echoes back. */
+  secretOf(request: ProviderRequest): string | undefined;
+}
