@@ -2,6 +2,7 @@ import { throwError } from 'rxjs';
 import type { Dispatcher } from 'undici';
 import { BadRequestError } from '../errors/error-classes.js';
 import { azureWireFormat } from './azure/azure-wire-format.js';
+import { bedrockWireFormat } from './bedrock/bedrock-wire-format.js';
 import { defaultAgent } from './default-agent.js';
 import { exchange$ } from './exchange.js';
 import { openAIWireFormat } from './openai-wire-format.js';
@@ -12,6 +13,7 @@ import type { WireFormat } from './wire-format.js';
 export const wireFormats: ReadonlyMap<string, WireFormat> = new Map([
   ['openai', openAIWireFormat],
   ['azure', azureWireFormat],
+  ['bedrock', bedrockWireFormat],
 ]);
 
 export interface HttpProviderOptions {
