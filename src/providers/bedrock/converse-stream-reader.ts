@@ -89,7 +89,8 @@ export class ConverseStreamReader implements StreamBodyReader {
   end(): void {
     const { sink } = this;
     if (sink.closed) return;
-    if (this.stopped && this.splitter.pending === 0) sink.complete();
+    if (this.splitter.pending > 0) sink.error(new APIConnectionError('stream ended before completion: the upstream closed it mid-event'));
+    else if (this.stopped) sink.complete();
     else sink.error(new APIConnectionError('stream ended before completion: the upstream closed it without messageStop'));
   }
 
