@@ -67,6 +67,7 @@ function resolve(provider: string, param: Param, params: Readonly<Record<string,
 /**
  * A deployment's connection params for `provider`: each from `litellm_params`, else the provider's
  * environment variables (LiteLLM's names), else its default. `api_base` loses its trailing slashes.
+ * Bedrock's defaults to the region's runtime endpoint, and its credentials are chosen by `bedrockAuth`.
  *
  * @example
  * providerParams('azure', { api_version: '2024-10-21' }, { AZURE_API_BASE: 'https://x.openai.azure.com', AZURE_API_KEY: 'k' })
