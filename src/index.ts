@@ -11,6 +11,7 @@ export { parseRouterConfig } from './config/parse-router-config.js';
 export { routerConfigSchema, deploymentSchema, routingStrategies } from './config/router-config-schema.js';
 export type { RouterConfig, DeploymentConfig, RetryPolicy, AllowedFailsPolicy, RoutingStrategyName } from './config/router-config-schema.js';
 export type { Deployment, RouterSettings } from './config/router-settings.js';
+export type { AwsCredentials } from './config/bedrock-auth.js';
 
 // Errors
 export { RxllmError } from './errors/rxllm-error.js';
