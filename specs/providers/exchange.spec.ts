@@ -1,11 +1,12 @@
 import type { Dispatcher } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../../src/errors/error-classes.js';
+import { RxllmError } from '../../src/errors/rxllm-error.js';
 import { exchange$ } from '../../src/providers/exchange.js';
 import { openAIWireFormat } from '../../src/providers/openai-wire-format.js';
 import type { ProviderRequest } from '../../src/providers/provider.js';
 import type { WireFormat } from '../../src/providers/wire-format.js';
-import { settle } from '../support/watch-unhandled-errors.js';
+import { settle, watchUnhandledErrors } from '../support/watch-unhandled-errors.js';
 import { testDeployment } from '../support/test-deployment.js';
 
 const request: ProviderRequest = {
@@ -64,6 +65,23 @@ describe('exchange$ with options made asynchronously', () => {
     await settle();
     expect(errors).toEqual([expect.any(AuthenticationError)]);
     expect(sent).toEqual([]);
+  });
+
+  it('fails the call, rather than leaving an unhandled rejection, when the dispatcher throws', async () => {
+    const dispatcher = {
+      dispatch: () => {
+        throw new TypeError('invalid dispatch options');
+      },
+    } as unknown as Dispatcher;
+    const { format, resolve } = deferredFormat();
+    const watch = watchUnhandledErrors();
+    const errors: unknown[] = [];
+    exchange$(request, dispatcher, Date.now, format).subscribe({ error: (error: unknown) => errors.push(error) });
+    resolve(options);
+    await settle();
+    watch.stop();
+    expect(errors).toEqual([expect.any(RxllmError)]);
+    expect(watch.errors).toEqual([]);
   });
 
   it('still sends a synchronous format in the tick it is subscribed', () => {

@@ -33,7 +33,15 @@ export function exchange$(
     if (options instanceof Promise) {
       options.then(
         // `closed`: unsubscribed (or failed) while the options were being made: nothing goes out.
-        (ready) => subscriber.closed || dispatcher.dispatch(ready, exchange),
+        (ready) => {
+          if (subscriber.closed) return;
+          try {
+            dispatcher.dispatch(ready, exchange);
+          } catch (error) {
+            // Thrown here, it would be an unhandled rejection rather than the call's error.
+            subscriber.error(toRxllmError(error));
+          }
+        },
         (error: unknown) => subscriber.closed || subscriber.error(toRxllmError(error)),
       );
     } else {

@@ -5,6 +5,11 @@ import type { ProviderRequest } from '../../../src/providers/provider.js';
 import { testDeployment } from '../../support/test-deployment.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+const signatureHeaders = {
+  authorization: expect.stringMatching(/^AWS4-HMAC-SHA256 /) as string,
+  'x-amz-date': expect.any(String) as string,
+  'x-amz-content-sha256': expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+};
 const body = { model: 'x', messages: [{ role: 'user', content: 'Hi' }] };
 
 function request(fields: Parameters<typeof testDeployment>[0], stream = false): ProviderRequest {
@@ -27,7 +32,7 @@ describe('bedrockDispatchOptions', () => {
   it("streams from /converse-stream under api_base's own path, asking for the event stream", async () => {
     const options = await bedrockDispatchOptions(request({ apiBase: 'http://127.0.0.1:8080/proxy/bedrock', model: 'm(1)', awsCredentials: credentials }, true));
     expect(options.path).toBe('/proxy/bedrock/model/m%281%29/converse-stream');
-    expect(options.headers).toMatchObject({ host: '127.0.0.1:8080', accept: 'application/vnd.amazon.eventstream' });
+    expect(options.headers).toEqual({ host: '127.0.0.1:8080', 'content-type': 'application/json', ...signatureHeaders });
   });
 
   it('signs with SigV4 for service bedrock in the deployment region, asynchronously', async () => {
@@ -35,10 +40,15 @@ describe('bedrockDispatchOptions', () => {
     expect(pending).toBeInstanceOf(Promise);
     const headers = (await pending).headers as Record<string, string>;
     expect(headers['authorization']).toMatch(
-      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/bedrock\/aws4_request, SignedHeaders=accept;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/bedrock\/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
     );
     expect(headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
     expect(headers['x-amz-security-token']).toBe('tok');
+  });
+
+  it("leaves out LiteLLM's converse/ route prefix", async () => {
+    const options = await bedrockDispatchOptions(request({ apiBase: 'https://b.example', model: 'converse/amazon.nova-lite-v1:0', awsCredentials: credentials }));
+    expect(options.path).toBe('/model/amazon.nova-lite-v1%3A0/converse');
   });
 
   it('sends a bearer token at once, unsigned, when the deployment has one', () => {

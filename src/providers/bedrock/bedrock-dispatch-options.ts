@@ -18,6 +18,9 @@ interface Target {
   readonly signer: SignatureV4 | undefined;
 }
 
+// LiteLLM's `bedrock/converse/<model>` names the API explicitly: Converse is the only one here.
+const converseRoute = /^converse\//;
+
 // The URL and the signer (which caches its signing key per day) are made once per deployment.
 const targets = new WeakMap<Deployment, Target>();
 
@@ -50,7 +53,7 @@ function targetOf(deployment: Deployment): Target {
       protocol: url.protocol,
       hostname: url.hostname,
       port: url.port === '' ? undefined : Number(url.port),
-      modelPath: `${url.pathname.replace(/\/+$/, '')}/model/${encodeSegment(deployment.model)}`,
+      modelPath: `${url.pathname.replace(/\/+$/, '')}/model/${encodeSegment(deployment.model.replace(converseRoute, ''))}`,
       signer:
         bearer || awsCredentials === undefined
           ? undefined
@@ -63,7 +66,8 @@ function targetOf(deployment: Deployment): Target {
 
 /**
  * What undici's `dispatch` needs to call Bedrock's Converse API for `request`:
- * `POST {apiBase}/model/<modelId>/converse` (or `/converse-stream`), the body translated by
+ * `POST {apiBase}/model/<modelId>/converse` (or `/converse-stream`; a `converse/` route prefix on the
+ * model, as LiteLLM writes it, is left out), the body translated by
  * `converseRequest`. With a bearer token (`api_key`, `AWS_BEARER_TOKEN_BEDROCK`) the options are
  * ready at once; with SigV4 keys they are a Promise, as signing is asynchronous in
  * `@smithy/signature-v4` (service `bedrock`, the deployment's region; the body's hash is signed too).
@@ -78,11 +82,8 @@ export function bedrockDispatchOptions(request: ProviderRequest): Dispatcher.Dis
   const target = targetOf(deployment);
   const body = JSON.stringify(converseRequest(request.body));
   const path = `${target.modelPath}/${request.stream ? 'converse-stream' : 'converse'}`;
-  const headers: Record<string, string> = {
-    host: target.host,
-    'content-type': 'application/json',
-    accept: request.stream ? 'application/vnd.amazon.eventstream' : 'application/json',
-  };
+  // As AWS's SDKs send them: no Accept (the operation decides between JSON and the event stream).
+  const headers: Record<string, string> = { host: target.host, 'content-type': 'application/json' };
   if (target.signer === undefined) {
     headers['authorization'] = `Bearer ${deployment.apiKey ?? ''}`;
     return { origin: target.origin, path, method: 'POST', headers, body };
