@@ -17,6 +17,7 @@ export type { ProxyConfig } from './config/parse-proxy-config.js';
 // The proxy, embedded
 export { startProxy } from './proxy/start-proxy.js';
 export type { StartProxyOptions, RunningProxy } from './proxy/start-proxy.js';
+export type { AwsCredentials } from './config/bedrock-auth.js';
 
 // Errors
 export { RxllmError } from './errors/rxllm-error.js';

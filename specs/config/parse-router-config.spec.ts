@@ -166,11 +166,11 @@ describe('parseRouterConfig', () => {
       ],
       [
         'a provider rxllm cannot call',
-        { model_list: [deployment({ model: 'cohere/command-r' }, 'command'), deployment({ model: 'bedrock/x' }, 'b')] },
+        { model_list: [deployment({ model: 'cohere/command-r' }, 'command'), deployment({ model: 'mistral/x' }, 'b')] },
         {},
         [
-          'model_list[0].litellm_params.model: provider "cohere" is not supported (supported: openai/, anthropic/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
-          'model_list[1].litellm_params.model: provider "bedrock" is not supported (supported: openai/, anthropic/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[0].litellm_params.model: provider "cohere" is not supported (supported: openai/, anthropic/, azure/, gemini/, bedrock/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[1].litellm_params.model: provider "mistral" is not supported (supported: openai/, anthropic/, azure/, gemini/, bedrock/; use openai/<model> for any OpenAI-compatible API)',
         ],
       ],
       [
@@ -184,7 +184,7 @@ describe('parseRouterConfig', () => {
         [
           'model_list[0].litellm_params.timeout: expected a positive number of seconds, got string "x"',
           'stream_timeout: expected a positive number of seconds, got number -5',
-          'model_list[1].litellm_params.model: provider "vertex_ai" is not supported (supported: openai/, anthropic/, azure/, gemini/; use openai/<model> for any OpenAI-compatible API)',
+          'model_list[1].litellm_params.model: provider "vertex_ai" is not supported (supported: openai/, anthropic/, azure/, gemini/, bedrock/; use openai/<model> for any OpenAI-compatible API)',
           'model_list[2].model_info.id: duplicate deployment id "gpt-4o/0"',
           'fallbacks[0].gpt-4o[0]: unknown model group "nope"',
         ],
@@ -317,6 +317,30 @@ describe('parseRouterConfig', () => {
       );
       expect(settings.deployments.map(({ dropParams }) => dropParams)).toEqual([true, false]);
       expect(parseRouterConfig({ model_list: [deployment()] }, {}).deployments[0]?.dropParams).toBe(false);
+    });
+
+    it('a bedrock/ deployment naming what it lacks: the region, and keys or a bearer token', () => {
+      expect(issuesOf({ model_list: [deployment({ model: 'bedrock/anthropic.claude-3-haiku-20240307-v1:0' })] })).toEqual([
+        'model_list[0].litellm_params.aws_region_name: required for bedrock/ (or set AWS_REGION or AWS_DEFAULT_REGION)',
+        'model_list[0].litellm_params.aws_access_key_id: required for bedrock/ (or set AWS_ACCESS_KEY_ID, or give api_key)',
+        'model_list[0].litellm_params.aws_secret_access_key: required for bedrock/ (or set AWS_SECRET_ACCESS_KEY, or give api_key)',
+      ]);
+      const withToken = { model_list: [deployment({ model: 'bedrock/m', aws_region_name: 'eu-west-1' })] };
+      expect(parseRouterConfig(withToken, { AWS_BEARER_TOKEN_BEDROCK: 't' }).deployments[0]?.apiKey).toBe('t');
+    });
+
+    it('a bedrock/ deployment from the AWS_* variables: its endpoint in the region, its keys not enumerable', () => {
+      const env = { AWS_REGION: 'eu-west-3', AWS_ACCESS_KEY_ID: 'AKIDsecret', AWS_SECRET_ACCESS_KEY: 'sk-secret', AWS_SESSION_TOKEN: 'tok-secret' };
+      const [bedrock] = parseRouterConfig({ model_list: [deployment({ model: 'bedrock/amazon.nova-lite-v1:0' })] }, env).deployments;
+      expect(bedrock).toMatchObject({
+        provider: 'bedrock',
+        model: 'amazon.nova-lite-v1:0',
+        apiBase: 'https://bedrock-runtime.eu-west-3.amazonaws.com',
+        awsRegionName: 'eu-west-3',
+        apiKey: undefined,
+        awsCredentials: { accessKeyId: 'AKIDsecret', secretAccessKey: 'sk-secret', sessionToken: 'tok-secret' },
+      });
+      expect(JSON.stringify(bedrock)).not.toMatch(/secret/);
     });
 
     it('any provider when the deployment is mocked', () => {

@@ -43,6 +43,48 @@ describe('providerParams', () => {
   });
 });
 
+describe('providerParams for bedrock/', () => {
+  const keys = { AWS_ACCESS_KEY_ID: 'AKID-env', AWS_SECRET_ACCESS_KEY: 'secret-env', AWS_SESSION_TOKEN: 'token-env' };
+
+  it("takes the region from aws_region_name, else AWS_REGION, else AWS_DEFAULT_REGION, and the endpoint from the region unless api_base is given", () => {
+    expect(providerParams('bedrock', { aws_region_name: 'us-west-2' }, { AWS_REGION: 'eu-west-1' })).toMatchObject({
+      awsRegionName: 'us-west-2',
+      apiBase: 'https://bedrock-runtime.us-west-2.amazonaws.com',
+    });
+    expect(providerParams('bedrock', {}, { AWS_DEFAULT_REGION: 'ap-south-1' }).awsRegionName).toBe('ap-south-1');
+    expect(providerParams('bedrock', { api_base: 'http://127.0.0.1:9/' }, { AWS_REGION: 'eu-west-1' }).apiBase).toBe('http://127.0.0.1:9');
+  });
+
+  it('signs with the AWS_* keys, the session token with them', () => {
+    expect(providerParams('bedrock', {}, keys)).toMatchObject({
+      apiKey: undefined,
+      awsCredentials: { accessKeyId: 'AKID-env', secretAccessKey: 'secret-env', sessionToken: 'token-env' },
+    });
+  });
+
+  it("prefers the deployment's own keys to the environment's, never mixing an environment session token in", () => {
+    const own = { aws_access_key_id: 'AKID-own', aws_secret_access_key: 'secret-own' };
+    expect(providerParams('bedrock', own, { ...keys, AWS_BEARER_TOKEN_BEDROCK: 'bearer-env' })).toMatchObject({
+      apiKey: undefined,
+      awsCredentials: { accessKeyId: 'AKID-own', secretAccessKey: 'secret-own' },
+    });
+    expect(providerParams('bedrock', own, keys).awsCredentials).not.toHaveProperty('sessionToken');
+  });
+
+  it('uses a bearer token (api_key, else AWS_BEARER_TOKEN_BEDROCK) instead of the environment keys', () => {
+    expect(providerParams('bedrock', {}, { ...keys, AWS_BEARER_TOKEN_BEDROCK: 'bearer-env' })).toMatchObject({ apiKey: 'bearer-env', awsCredentials: undefined });
+    expect(providerParams('bedrock', { api_key: 'bearer-own' }, keys)).toMatchObject({ apiKey: 'bearer-own', awsCredentials: undefined });
+  });
+
+  it('has no credentials when a key of the pair is missing', () => {
+    expect(providerParams('bedrock', {}, { AWS_ACCESS_KEY_ID: 'AKID-env' }).awsCredentials).toBeUndefined();
+  });
+
+  it('leaves the AWS variables to bedrock/ deployments', () => {
+    expect(providerParams('openai', {}, { ...keys, AWS_REGION: 'eu-west-1' })).toMatchObject({ awsRegionName: undefined, awsCredentials: undefined });
+  });
+});
+
 describe('missingProviderParams', () => {
   it('names each missing Azure param with the variables that would do', () => {
     expect(missingProviderParams('azure', {}, {})).toEqual([

@@ -8,12 +8,13 @@ import type { Deployment } from '../../src/config/router-settings.js';
  * const deployment = testDeployment({ apiBase: upstream.apiBase, model: 'gpt-ok', apiKey: 'sk-test' });
  */
 export function testDeployment(fields: Partial<Deployment> & Pick<Deployment, 'apiBase' | 'model'>): Deployment {
-  const { apiKey, azureAdToken, ...rest } = fields;
+  const { apiKey, azureAdToken, awsCredentials, ...rest } = fields;
   const deployment = {
     id: `${fields.model}/0`,
     group: fields.model,
     provider: 'openai',
     apiVersion: undefined,
+    awsRegionName: undefined,
     timeoutMs: undefined,
     streamTimeoutMs: undefined,
     streamIdleTimeoutMs: undefined,
@@ -32,5 +33,6 @@ export function testDeployment(fields: Partial<Deployment> & Pick<Deployment, 'a
     ...rest,
   };
   Object.defineProperty(deployment, 'azureAdToken', { value: azureAdToken, enumerable: false });
+  Object.defineProperty(deployment, 'awsCredentials', { value: awsCredentials, enumerable: false });
   return Object.defineProperty(deployment, 'apiKey', { value: apiKey, enumerable: false }) as Deployment;
 }

@@ -25,7 +25,7 @@ function toDeployment(config: DeploymentConfig, id: string, env: Env, dropParams
   const params = config.litellm_params;
   const { provider, model } = splitProvider(params.model);
   const connection = providerParams(provider, params, env);
-  const deployment: Omit<Deployment, 'apiKey' | 'azureAdToken'> = {
+  const deployment: Omit<Deployment, 'apiKey' | 'azureAdToken' | 'awsCredentials'> = {
     id,
     group: config.model_name,
     provider,
@@ -33,6 +33,7 @@ function toDeployment(config: DeploymentConfig, id: string, env: Env, dropParams
     // Only a mocked deployment can lack one (it is never called): the checks below require it otherwise.
     apiBase: connection.apiBase ?? '',
     apiVersion: connection.apiVersion,
+    awsRegionName: connection.awsRegionName,
     timeoutMs: optionalMs(params.timeout),
     streamTimeoutMs: optionalMs(params.stream_timeout),
     streamIdleTimeoutMs: optionalMs(params.stream_idle_timeout),
@@ -52,6 +53,7 @@ function toDeployment(config: DeploymentConfig, id: string, env: Env, dropParams
   // Kept off the enumerable keys so that logging or serialising a deployment never shows a secret.
   Object.defineProperty(deployment, 'apiKey', { value: connection.apiKey, enumerable: false });
   Object.defineProperty(deployment, 'azureAdToken', { value: connection.azureAdToken, enumerable: false });
+  Object.defineProperty(deployment, 'awsCredentials', { value: connection.awsCredentials, enumerable: false });
   return deployment as Deployment;
 }
 

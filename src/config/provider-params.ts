@@ -1,3 +1,4 @@
+import { type AwsCredentials, bedrockAuth, bedrockRuntimeBase } from './bedrock-auth.js';
 import type { Env } from './parse-router-config.js';
 import { defaults } from './router-settings.js';
 
@@ -7,9 +8,11 @@ export interface ProviderParams {
   readonly apiKey: string | undefined;
   readonly apiVersion: string | undefined;
   readonly azureAdToken: string | undefined;
+  readonly awsRegionName: string | undefined;
+  readonly awsCredentials: AwsCredentials | undefined;
 }
 
-type Param = 'api_base' | 'api_key' | 'api_version' | 'azure_ad_token';
+type Param = 'api_base' | 'api_key' | 'api_version' | 'azure_ad_token' | 'aws_region_name' | 'aws_access_key_id' | 'aws_secret_access_key';
 
 interface ParamRule {
   /** Read, in order, when the deployment does not give the param (LiteLLM's variables). */
@@ -41,6 +44,14 @@ const rules: Readonly<Record<string, Partial<Record<Param, ParamRule>>>> = {
     api_base: { env: [], fallback: 'https://generativelanguage.googleapis.com' },
     api_key: { env: ['GEMINI_API_KEY'], required: true },
   },
+  // The keys are resolved together by bedrockAuth; these rules only say what a deployment lacks.
+  bedrock: {
+    aws_region_name: { env: ['AWS_REGION', 'AWS_DEFAULT_REGION'], required: true },
+    aws_access_key_id: { env: ['AWS_ACCESS_KEY_ID'], required: true, alternative: 'api_key' },
+    aws_secret_access_key: { env: ['AWS_SECRET_ACCESS_KEY'], required: true, alternative: 'api_key' },
+    api_key: { env: ['AWS_BEARER_TOKEN_BEDROCK'] },
+    api_base: { env: ['AWS_BEDROCK_RUNTIME_ENDPOINT'] },
+  },
 };
 
 /** The provider prefixes rxllm can call, in the order error messages list them. */
@@ -64,16 +75,22 @@ function resolve(provider: string, param: Param, params: Readonly<Record<string,
 /**
  * A deployment's connection params for `provider`: each from `litellm_params`, else the provider's
  * environment variables (LiteLLM's names), else its default. `api_base` loses its trailing slashes.
+ * Bedrock's defaults to the region's runtime endpoint, and its credentials are chosen by `bedrockAuth`.
  *
  * @example
  * providerParams('azure', { api_version: '2024-10-21' }, { AZURE_API_BASE: 'https://x.openai.azure.com', AZURE_API_KEY: 'k' })
  */
 export function providerParams(provider: string, params: Readonly<Record<string, unknown>>, env: Env): ProviderParams {
+  const awsRegionName = resolve(provider, 'aws_region_name', params, env);
+  const regionalBase = provider === 'bedrock' && awsRegionName !== undefined ? bedrockRuntimeBase(awsRegionName) : undefined;
   return {
-    apiBase: resolve(provider, 'api_base', params, env)?.replace(/\/+$/, ''),
+    apiBase: (resolve(provider, 'api_base', params, env) ?? regionalBase)?.replace(/\/+$/, ''),
     apiKey: resolve(provider, 'api_key', params, env),
     apiVersion: resolve(provider, 'api_version', params, env),
     azureAdToken: resolve(provider, 'azure_ad_token', params, env),
+    awsRegionName,
+    awsCredentials: undefined,
+    ...(provider === 'bedrock' ? bedrockAuth(params, env) : {}),
   };
 }
 

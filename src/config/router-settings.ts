@@ -1,4 +1,5 @@
 import type { FallbackEntry } from '../protocol/chat.js';
+import type { AwsCredentials } from './bedrock-auth.js';
 import type { AllowedFailsPolicy, RetryPolicy, RoutingStrategyName } from './router-config-schema.js';
 
 /** One deployment of a model group, resolved from `model_list` (durations in milliseconds). */
@@ -19,6 +20,10 @@ export interface Deployment {
   readonly apiVersion: string | undefined;
   /** Azure Entra ID token, sent as a Bearer token when there is no `apiKey`. Not enumerable. */
   readonly azureAdToken: string | undefined;
+  /** Bedrock's region (SigV4 scope, default endpoint): `aws_region_name`, else `AWS_REGION` / `AWS_DEFAULT_REGION`. */
+  readonly awsRegionName: string | undefined;
+  /** Bedrock's SigV4 keys, when no bearer token (`apiKey`) stands in for them. Not enumerable. */
+  readonly awsCredentials: AwsCredentials | undefined;
   readonly timeoutMs: number | undefined;
   readonly streamTimeoutMs: number | undefined;
   readonly streamIdleTimeoutMs: number | undefined;

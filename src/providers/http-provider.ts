@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { BadRequestError } from '../errors/error-classes.js';
 import { anthropicWireFormat } from './anthropic/anthropic-wire-format.js';
 import { azureWireFormat } from './azure/azure-wire-format.js';
+import { bedrockWireFormat } from './bedrock/bedrock-wire-format.js';
 import { defaultAgent } from './default-agent.js';
 import { exchange$ } from './exchange.js';
 import { geminiWireFormat } from './gemini/gemini-wire-format.js';
@@ -15,6 +16,7 @@ export const wireFormats: ReadonlyMap<string, WireFormat> = new Map([
   ['openai', openAIWireFormat],
   ['anthropic', anthropicWireFormat],
   ['azure', azureWireFormat],
+  ['bedrock', bedrockWireFormat],
   ['gemini', geminiWireFormat],
 ]);
 
@@ -27,7 +29,7 @@ export interface HttpProviderOptions {
 
 /**
  * The provider a Router calls deployments through: each call goes out in its deployment's wire format
- * (`deployment.provider`: openai, anthropic, azure, gemini), chosen by one map lookup, over one shared undici
+ * (`deployment.provider`: openai, anthropic, azure, bedrock, gemini), chosen by one map lookup, over one shared undici
  * dispatcher. Everything else (clocks, retries, fallbacks, cooldowns) stays above it.
  *
  * @example

@@ -25,8 +25,12 @@ export interface WireFormat {
   /**
    * The provider's HTTP request for `request`: origin, path, headers (auth), body. Throws a typed
    * error (a field the provider cannot take) or any error for an unusable deployment.
+   *
+   * A format whose auth is computed asynchronously (Bedrock's SigV4 signature) returns a Promise of
+   * them: the request goes out once it settles, unless the call was unsubscribed meanwhile. Formats
+   * that can answer at once return the options themselves, and pay for no Promise.
    */
-  dispatchOptions(request: ProviderRequest): Dispatcher.DispatchOptions;
+  dispatchOptions(request: ProviderRequest): Dispatcher.DispatchOptions | Promise<Dispatcher.DispatchOptions>;
   /** A whole 2xx JSON body as a completion; throws a typed error when it is not one. */
   readCompletion(bytes: Buffer, request: ProviderRequest, nowMs: number): ChatCompletion;
   /** A reader for a 2xx event-stream body, delivering to `sink`. */
