@@ -21,6 +21,17 @@ describe('chatDispatchOptions', () => {
     });
   });
 
+  it('sends text completions to /completions and embeddings to /embeddings under the same base', () => {
+    const deployment = testDeployment({ apiBase: 'http://127.0.0.1:8080/v1', model: 'gpt-x' });
+    expect(chatDispatchOptions({ deployment, body, stream: false, kind: 'text_completion' }).path).toBe('/v1/completions');
+    expect(chatDispatchOptions({ deployment, body, stream: false, kind: 'embedding' }).path).toBe('/v1/embeddings');
+  });
+
+  it("puts the endpoint before the base's query, never inside it", () => {
+    const deployment = testDeployment({ apiBase: 'http://127.0.0.1:8080/v1?tenant=a', model: 'gpt-x' });
+    expect(chatDispatchOptions({ deployment, body, stream: false }).path).toBe('/v1/chat/completions?tenant=a');
+  });
+
   it('gives each deployment its own target, parsed once', () => {
     const a = testDeployment({ apiBase: 'http://127.0.0.1:1/a', model: 'x' });
     const b = testDeployment({ apiBase: 'http://127.0.0.1:2/b', model: 'x' });

@@ -3,7 +3,7 @@ import { APIConnectionError } from '../errors/error-classes.js';
 import { withoutStackTraces } from '../errors/without-stack-traces.js';
 import type { RxllmError } from '../errors/rxllm-error.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../protocol/chat.js';
+import type { CallOutput } from '../router/call-kind.js';
 import type { ChunkSink } from './chunk-stream-reader.js';
 import { connectionError, originOf } from './connection-error.js';
 import { decodeUtf8 } from './decode-utf8.js';
@@ -16,7 +16,7 @@ import type { StreamBodyReader, WireFormat } from './wire-format.js';
 /** Where an exchange delivers: an RxJS subscriber fits. */
 export interface ExchangeSink {
   readonly closed: boolean;
-  next(value: ChatCompletion | ChatCompletionChunk): void;
+  next(value: CallOutput): void;
   complete(): void;
   error(error: RxllmError): void;
 }
@@ -183,7 +183,7 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     return this.sink.closed;
   }
 
-  next(chunk: ChatCompletionChunk): void {
+  next(chunk: CallOutput): void {
     this.sink.next(chunk);
   }
 
@@ -207,7 +207,7 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     const all = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts, this.length);
     this.parts = [];
     if (reading === 'completion') {
-      let completion: ChatCompletion;
+      let completion: CallOutput;
       try {
         completion = this.format.readCompletion(all, this.request, this.now());
       } catch (error) {

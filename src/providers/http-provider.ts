@@ -8,6 +8,7 @@ import { defaultAgent } from './default-agent.js';
 import { exchange$ } from './exchange.js';
 import { geminiWireFormat } from './gemini/gemini-wire-format.js';
 import { openAIWireFormat } from './openai-wire-format.js';
+import { textViaChat$ } from './text-via-chat.js';
 import type { Provider } from './provider.js';
 import type { WireFormat } from './wire-format.js';
 
@@ -46,7 +47,17 @@ export function createHttpProvider(options: HttpProviderOptions = {}): Provider 
           () => new BadRequestError(`provider "${request.deployment.provider}" is not supported`, { param: 'model', code: 'unsupported_provider' }),
         );
       }
-      return exchange$(request, options.dispatcher ?? defaultAgent(), now, format);
+      const dispatcher = options.dispatcher ?? defaultAgent();
+      const kind = request.kind ?? 'chat';
+      if (kind === 'chat' || format.kinds?.has(kind) === true) return exchange$(request, dispatcher, now, format);
+      if (kind === 'text_completion') return textViaChat$(request, (chat) => exchange$(chat, dispatcher, now, format));
+      return throwError(
+        () =>
+          new BadRequestError(`embeddings are not supported for ${request.deployment.provider}/ deployments (deployment ${request.deployment.id})`, {
+            param: 'model',
+            code: 'unsupported_endpoint',
+          }),
+      );
     },
   };
 }

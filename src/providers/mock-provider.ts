@@ -2,6 +2,10 @@ import { NEVER, Observable, throwError } from 'rxjs';
 import * as errors from '../errors/error-classes.js';
 import type { RxllmError, RxllmErrorOptions } from '../errors/rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatMessage, Usage } from '../protocol/chat.js';
+import type { CallOutput } from '../router/call-kind.js';
+import { mockEmbedding$ } from './mock-embedding.js';
+import { estimateTokens, pieces } from './mock-text.js';
+import { mockTextCompletion$ } from './mock-text-completion.js';
 import type { ProviderRequest } from './provider.js';
 
 // `mock_response: "litellm.RateLimitError"` makes the mock fail with that class, as LiteLLM's does,
@@ -24,10 +28,6 @@ const mockErrors: Record<string, new (message: string, options?: RxllmErrorOptio
 
 let nextId = 0;
 
-function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
-}
-
 function promptText(messages: unknown): string {
   if (!Array.isArray(messages)) return '';
   return (messages as ChatMessage[]).map((message) => (typeof message?.content === 'string' ? message.content : '')).join(' ');
@@ -37,11 +37,6 @@ function usageFor(request: ProviderRequest, text: string): Usage {
   const prompt_tokens = estimateTokens(promptText(request.body['messages']));
   const completion_tokens = estimateTokens(text);
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
-}
-
-/** Splits a mock answer into word-sized pieces, whitespace kept, so a stream looks like a real one. */
-function pieces(text: string): string[] {
-  return text.match(/\s*\S+\s*|\s+/g) ?? [];
 }
 
 function completion(request: ProviderRequest, text: string, created: number): ChatCompletion {
@@ -76,7 +71,7 @@ export function mockResponse$(
   request: ProviderRequest,
   mockResponse: string,
   now: () => number,
-): Observable<ChatCompletion | ChatCompletionChunk> {
+): Observable<CallOutput> {
   const name = mockResponse.trim();
   const ErrorClass = mockErrors[name];
   if (ErrorClass !== undefined) {
@@ -94,6 +89,9 @@ export function mockResponse$(
         ),
     );
   }
+  const kind = request.kind ?? 'chat';
+  if (kind === 'text_completion') return mockTextCompletion$(request, mockResponse, now);
+  if (kind === 'embedding') return mockEmbedding$(request, now);
   return new Observable((subscriber) => {
     const created = Math.floor(now() / 1000);
     if (!request.stream) {

@@ -10,7 +10,8 @@ import type { WireFormat } from './wire-format.js';
  */
 export const openAIWireFormat: WireFormat = {
   dispatchOptions: chatDispatchOptions,
-  readCompletion: (bytes, request) => readCompletion(bytes, request.deployment.apiKey),
+  readCompletion: (bytes, request) => readCompletion(bytes, request.deployment.apiKey, request.kind ?? 'chat'),
+  kinds: new Set(['chat', 'text_completion', 'embedding']),
   streamReader: (sink, request) => new ChunkStreamReader(sink, request.deployment.apiKey),
   errorFromResponse: (status, headers, text, nowMs, request) => errorFromResponse(status, headers, text, nowMs, request.deployment.apiKey),
   secretOf: (request) => request.deployment.apiKey,

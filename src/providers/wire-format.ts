@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { RxllmError } from '../errors/rxllm-error.js';
-import type { ChatCompletion } from '../protocol/chat.js';
+import type { CallKindName, CallOutput } from '../router/call-kind.js';
 import type { ChunkSink } from './chunk-stream-reader.js';
 import type { ResponseHeaders } from './header-value.js';
 import type { ProviderRequest } from './provider.js';
@@ -32,7 +32,16 @@ export interface WireFormat {
    */
   dispatchOptions(request: ProviderRequest): Dispatcher.DispatchOptions | Promise<Dispatcher.DispatchOptions>;
   /** A whole 2xx JSON body as a completion; throws a typed error when it is not one. */
-  readCompletion(bytes: Buffer, request: ProviderRequest, nowMs: number): ChatCompletion;
+  /**
+   * A whole 2xx JSON body as the answer of the request's kind (a chat completion, a text completion,
+   * embeddings); throws a typed error when it is not one.
+   */
+  readCompletion(bytes: Buffer, request: ProviderRequest, nowMs: number): CallOutput;
+  /**
+   * The kinds of call (DESIGN §9) the provider's API answers itself; chat only when absent. A text
+   * completion at a chat-only provider goes through the prompt-as-message mapping above the format.
+   */
+  readonly kinds?: ReadonlySet<CallKindName>;
   /** A reader for a 2xx event-stream body, delivering to `sink`. */
   streamReader(sink: ChunkSink, request: ProviderRequest, nowMs: number): StreamBodyReader;
   /** The typed error for a non-2xx response (`text`: the first 64 KiB of its body, '' if unreadable). */

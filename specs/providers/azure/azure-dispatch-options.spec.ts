@@ -17,6 +17,21 @@ describe('azureDispatchOptions', () => {
     expect(JSON.parse(String(options.body))).toEqual(body);
   });
 
+  it("sends text completions and embeddings to the deployment's /completions and /embeddings", () => {
+    expect(azureDispatchOptions({ deployment: azure(), body, stream: false, kind: 'text_completion' }).path).toBe(
+      '/openai/deployments/prod%204o/completions?api-version=2025-01-01-preview',
+    );
+    expect(azureDispatchOptions({ deployment: azure(), body, stream: false, kind: 'embedding' }).path).toBe(
+      '/openai/deployments/prod%204o/embeddings?api-version=2025-01-01-preview',
+    );
+  });
+
+  it("keeps a query of api_base's own next to api-version", () => {
+    expect(azureDispatchOptions({ deployment: azure({ apiBase: 'https://gw.example/azure?tenant=a' }), body, stream: false }).path).toBe(
+      '/azure/openai/deployments/prod%204o/chat/completions?tenant=a&api-version=2025-01-01-preview',
+    );
+  });
+
   it('asks for an event stream when streaming, and sends the key as api-key', () => {
     const { headers } = azureDispatchOptions({ deployment: azure(), body, stream: true });
     expect(headers).toEqual({ 'content-type': 'application/json', accept: 'text/event-stream', 'api-key': 'az-key' });

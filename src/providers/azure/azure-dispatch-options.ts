@@ -1,11 +1,13 @@
 import type { Dispatcher } from 'undici';
 import type { Deployment } from '../../config/router-settings.js';
 import { BadRequestError } from '../../errors/error-classes.js';
+import type { CallKindName } from '../../router/call-kind.js';
+import { openAIEndpoints } from '../chat-dispatch-options.js';
 import type { ProviderRequest } from '../provider.js';
 
 interface Target {
   readonly origin: string;
-  readonly path: string;
+  readonly paths: Readonly<Record<CallKindName, string>>;
 }
 
 // The URL is built once per deployment, not on every request.
@@ -18,9 +20,19 @@ function targetOf(deployment: Deployment): Target {
       throw new BadRequestError(`deployment ${deployment.id}: azure/ needs api_version (or AZURE_API_VERSION)`, { param: 'api_version' });
     }
     const deploymentName = encodeURIComponent(deployment.model);
-    const url = new URL(`${deployment.apiBase.replace(/\/+$/, '')}/openai/deployments/${deploymentName}/chat/completions`);
-    url.searchParams.set('api-version', deployment.apiVersion);
-    target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    const base = deployment.apiBase.replace(/\/+$/, '');
+    const apiVersion = deployment.apiVersion;
+    // The route goes after the base's path, before its query.
+    const pathOf = (endpoint: string): string => {
+      const url = new URL(base);
+      url.pathname = `${url.pathname.replace(/\/+$/, '')}/openai/deployments/${deploymentName}${endpoint}`;
+      url.searchParams.set('api-version', apiVersion);
+      return `${url.pathname}${url.search}`;
+    };
+    target = {
+      origin: new URL(base).origin,
+      paths: { chat: pathOf(openAIEndpoints.chat), text_completion: pathOf(openAIEndpoints.text_completion), embedding: pathOf(openAIEndpoints.embedding) },
+    };
     targets.set(deployment, target);
   }
   return target;
@@ -28,7 +40,8 @@ function targetOf(deployment: Deployment): Target {
 
 /**
  * What undici's `dispatch` needs to POST an OpenAI chat body to an Azure OpenAI deployment:
- * `{apiBase}/openai/deployments/<deployment>/chat/completions?api-version=<v>`, with the key in the
+ * `{apiBase}/openai/deployments/<deployment>/chat/completions?api-version=<v>` (`/completions`,
+ * `/embeddings` for those kinds of call), with the key in the
  * `api-key` header, or else the Entra ID token as a Bearer token. The body is OpenAI's, unchanged.
  *
  * @example
@@ -37,7 +50,8 @@ function targetOf(deployment: Deployment): Target {
  */
 export function azureDispatchOptions(request: ProviderRequest): Dispatcher.DispatchOptions {
   const { deployment } = request;
-  const { origin, path } = targetOf(deployment);
+  const { origin, paths } = targetOf(deployment);
+  const path = paths[request.kind ?? 'chat'];
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: request.stream ? 'text/event-stream' : 'application/json',

@@ -20,7 +20,8 @@ function secretOf(request: ProviderRequest): string | undefined {
  */
 export const azureWireFormat: WireFormat = {
   dispatchOptions: azureDispatchOptions,
-  readCompletion: (bytes, request) => readCompletion(bytes, secretOf(request)),
+  readCompletion: (bytes, request) => readCompletion(bytes, secretOf(request), request.kind ?? 'chat'),
+  kinds: new Set(['chat', 'text_completion', 'embedding']),
   streamReader: (sink, request) => new ChunkStreamReader(sink, secretOf(request)),
   errorFromResponse: (status, headers, text, nowMs, request) => errorFromResponse(status, headers, text, nowMs, secretOf(request)),
   secretOf,
