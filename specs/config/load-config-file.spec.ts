@@ -99,6 +99,26 @@ router_settings:
     expect(error.message).toMatch(/^ {2}router_settings\.timeout: /m);
   });
 
+  it('rejects an api_base that is not an http(s) URL at load, not at the first call', async () => {
+    const path = await file(
+      'api-base.yaml',
+      `
+model_list:
+  - model_name: a
+    litellm_params: { model: openai/a, api_base: "localhost:8000" }
+  - model_name: b
+    litellm_params: { model: openai/b }
+environment_variables:
+  OPENAI_BASE_URL: "ftp://proxy.internal/v1"
+`,
+    );
+    const error = await loadError(path);
+    expect(error.issues.map(({ path: at, message }) => `${at}: ${message}`)).toEqual([
+      'model_list[0].litellm_params.api_base: expected an http(s) URL, got "localhost:8000"',
+      'model_list[1].litellm_params.api_base: expected an http(s) URL, got "ftp://proxy.internal/v1" (from the environment variable OPENAI_BASE_URL)',
+    ]);
+  });
+
   it('reports YAML syntax errors by line and column', async () => {
     const error = await loadError(await file('syntax.yaml', 'model_list:\n  - model_name: a\n   litellm_params: [\n'));
     expect(error.issues.length).toBeGreaterThan(0);
