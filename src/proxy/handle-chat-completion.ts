@@ -74,7 +74,10 @@ export function handleChatCompletion(
   active: ActiveRequest,
 ): void {
   // Until the call runs, a drain that runs out of time refuses it as any chat request: with the headers.
-  active.abort = (error) => writeError(res, error, errorHeaders(error, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)));
+  active.abort = (error) => {
+    record.error = error.code;
+    writeError(res, error, errorHeaders(error, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)));
+  };
   readBody(req, ctx.maxRequestSizeBytes, (tooLarge, buffer) => {
     if (res.writableEnded || res.destroyed) return; // aborted by a drain, or the client left
     if (tooLarge !== undefined) {
