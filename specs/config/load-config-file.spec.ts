@@ -125,6 +125,42 @@ environment_variables:
     expect(error.issues[0]?.path).toMatch(/^line \d+, column \d+$/);
   });
 
+  // Found by specs/config/config-fuzz.spec.ts: one stray `]` made yaml quote every later token,
+  // master_key and api keys included, and the error goes to the logs.
+  it('never quotes the text of the file in a YAML error, and shows the first 10', async () => {
+    const error = await loadError(
+      await file(
+        'stray-bracket.yaml',
+        `model_list:
+  - model_name: a
+    litellm_params: { model: openai/a, api_key: sk-upstream-secret }
+]
+general_settings:
+  master_key: sk-master-secret
+  max_request_size_mb: 4
+litellm_settings:
+  num_retries: 2
+  request_timeout: 60
+`,
+      ),
+    );
+    expect(error.message).not.toMatch(/secret/);
+    expect(error.issues[0]).toEqual({ path: 'line 4, column 1', message: 'Unexpected flow-seq-end token in YAML stream' });
+    expect(error.issues[5]).toEqual({ path: 'line 6, column 15', message: 'Unexpected scalar token in YAML stream' });
+    expect(error.issues).toHaveLength(11);
+    expect(error.issues[10]).toEqual({ path: '', message: 'and 7 more YAML errors after these' });
+  });
+
+  // Found while fuzzing: yaml's guard against alias expansion threw a ReferenceError, not a ConfigError.
+  it('rejects aliases that expand too much (billion laughs) as a ConfigError', async () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [name, previous] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd']] as const) {
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+    }
+    const error = await loadError(await file('laughs.yaml', `${levels.join('\n')}\n`));
+    expect(error.issues).toEqual([{ path: '', message: expect.stringMatching(/^its aliases expand too much \(more than 1000 aliased values\)/) }]);
+  });
+
   it('rejects duplicate keys', async () => {
     const error = await loadError(await file('duplicate.yaml', 'router_settings:\n  timeout: 5\n  timeout: 6\n'));
     expect(error.issues[0]?.message).toMatch(/unique/i);

@@ -291,6 +291,30 @@ describe('parseRouterConfig', () => {
     }
   });
 
+  // Found by specs/config/config-fuzz.spec.ts (JSON.parse makes `__proto__` an own key): these loaded,
+  // the settings read from the prototype the key had set.
+  it.each<[string, string, string[]]>([
+    [
+      'a deployment whose litellm_params are all under __proto__',
+      '{"model_list": [{"model_name": "a", "litellm_params": {"__proto__": {"model": "openai/a"}}}]}',
+      ['model_list[0].litellm_params.model: expected a string, got nothing'],
+    ],
+    [
+      'a model_list under __proto__',
+      '{"__proto__": {"model_list": [{"model_name": "a", "litellm_params": {"model": "openai/a"}}]}}',
+      ['model_list: expected a list of deployments', '__proto__: unknown setting'],
+    ],
+  ])('rejects %s: the key is unknown, not a prototype', (_, json, expected) => {
+    expect(issuesOf(JSON.parse(json))).toEqual(expected);
+  });
+
+  it('rejects a config nested deeper than any real one, without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let level = 0; level < 20_000; level++) deep = { k: deep };
+    const [issue] = issuesOf({ model_list: [deployment()], routing_strategy_args: deep });
+    expect(issue).toMatch(/^routing_strategy_args(\.k)+: nested more than 64 levels deep$/);
+  });
+
   describe('accepts', () => {
     it('a minimal config, applying the defaults (timeout 600 s, 2 retries, 5 fallbacks, 5 s cooldown)', () => {
       const settings = parseRouterConfig({ model_list: [deployment()] }, {});
