@@ -64,6 +64,20 @@ describe('bad input gets an OpenAI-style error and the server keeps serving', ()
     await stillServes();
   });
 
+  // Found by specs/proxy/bad-input-fuzz.spec.ts: a body nested 5 000 levels deep parsed, then
+  // overflowed the stack when serialised for the upstream: 500 "Maximum call stack size exceeded".
+  // (The limit here is 1 KB, so the example is shallower; any depth past 128 is refused.)
+  it('a body nested deeper than 128 levels: 400 naming the field, before any upstream call', async () => {
+    const deep = `${'['.repeat(300)}${']'.repeat(300)}`;
+    await expectError(await postChat(proxy.url, `{"model": "fast", "messages": [{"role": "user", "content": ${deep}}]}`), 400, {
+      type: 'invalid_request_error',
+      code: 'invalid_request',
+      param: 'messages',
+      message: 'messages: nested more than 128 levels deep',
+    });
+    await stillServes();
+  });
+
   it('an unknown model: 404 model_not_found', async () => {
     await expectError(await postChat(proxy.url, { model: 'gpt-5-ultra', messages }), 404, {
       type: 'not_found_error',

@@ -1,10 +1,10 @@
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { BadRequestError, RequestTimeoutError } from '../errors/error-classes.js';
 import type { RxllmError } from '../errors/rxllm-error.js';
 import { formatSeconds } from '../policies/format-seconds.js';
 import { withField } from './logfmt.js';
 import type { ProxyContext } from './proxy-context.js';
+import { closeAfterFlush, writeRawError } from './raw-error.js';
 import type { ReceiveTimeouts } from './receive-timeouts.js';
 
 /** What Node's HTTP parser reports: `code` (`HPE_INVALID_METHOD`, ...) and a fixed `reason`, never the bytes. */
@@ -35,38 +35,27 @@ function errorFor(error: ClientError, timeouts: ReceiveTimeouts): RxllmError | u
   return undefined;
 }
 
-/** A whole HTTP/1.1 response written straight to the socket: there is no `ServerResponse` for a request that never parsed. */
-function rawResponse(error: RxllmError): string {
-  const body = JSON.stringify(error.toJSON());
-  return (
-    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Error'}\r\n` +
-    'content-type: application/json\r\n' +
-    `content-length: ${Buffer.byteLength(body)}\r\n` +
-    'connection: close\r\n\r\n' +
-    body
-  );
-}
-
-/** Ends the connection once what was written has gone out: nothing more is read from a client that broke the protocol. */
-function closeAfterFlush(socket: Duplex): void {
-  socket.once('finish', () => socket.destroy());
-  socket.end();
-}
-
 /**
  * The server's `clientError` listener: a request Node's parser rejects (malformed, headers too
  * large) or that is not received within `headersTimeout` / `requestTimeout` gets an OpenAI error
  * body rather than Node's bare status line, then the connection closes. A request the proxy was
  * already handling (a body trickling in) is answered through its own response, so it is logged
- * with the 408 and leaves the in-flight registry; one whose answer has begun, or a client that
- * reset the connection, is only disconnected.
+ * with the 408 and leaves the in-flight registry; one whose answer is being written, or a client
+ * that reset the connection, is only disconnected.
  */
 export function clientErrorListener(ctx: ProxyContext, timeouts: ReceiveTimeouts): (error: Error, socket: Duplex) => void {
   return (error, socket) => {
     const answer = errorFor(error as ClientError, timeouts);
     const current = ctx.active.toArray().find((request) => request.response?.socket === socket);
-    if (answer === undefined || !socket.writable || current?.response?.headersSent === true) {
+    if (answer === undefined || !socket.writable) {
       socket.destroy();
+      return;
+    }
+    if (current?.response?.headersSent === true) {
+      // Answered already, and what follows does not parse (a body sent where HTTP allows none, read
+      // as the next request): a whole answer still goes out before the connection ends.
+      if (current.response.writableEnded) closeAfterFlush(socket);
+      else socket.destroy();
       return;
     }
     if (current !== undefined) {
@@ -77,7 +66,6 @@ export function clientErrorListener(ctx: ProxyContext, timeouts: ReceiveTimeouts
     let line = withField('level=warn msg=client_error', 'status', answer.status);
     line = withField(line, 'error', answer.code);
     ctx.log(withField(line, 'reason', (error as ClientError).code));
-    socket.write(rawResponse(answer));
-    closeAfterFlush(socket);
+    writeRawError(socket, answer);
   };
 }

@@ -10,6 +10,7 @@ import { handleRequest } from './handle-request.js';
 import { modelsList } from './models-list.js';
 import type { ProxyContext } from './proxy-context.js';
 import { checkingIntervalMs, receiveTimeouts } from './receive-timeouts.js';
+import { refuseConnect } from './refuse-connect.js';
 
 export interface ProxyServerOptions {
   readonly router: Router;
@@ -107,6 +108,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     }),
   );
   server.on('clientError', clientErrorListener(ctx, timeouts));
+  server.on('connect', refuseConnect(ctx));
   let closing: Promise<void> | undefined;
   /** `abortInFlight()` ended the drain before its timeout. */
   let cutShort = false;

@@ -7,6 +7,7 @@ import type { ChatCompletion, ChatCompletionChunk, RouterRequest } from '../prot
 import { upstreamJsonOf } from '../providers/upstream-json.js';
 import type { CallInfo } from '../router/router-events.js';
 import { applyTimeoutHeaders } from './apply-timeout-headers.js';
+import { deepestField, maxBodyDepth } from './deepest-field.js';
 import { effectiveTimeoutMs, headerTimeoutMs } from './effective-timeout-ms.js';
 import { callHeaders, errorHeaders, untriedHeaders } from './litellm-headers.js';
 import type { ActiveRequest } from './active-requests.js';
@@ -48,6 +49,11 @@ function parseBody(req: IncomingMessage, buffer: Buffer, routerTimeoutMs: number
   }
   if (!isObject(body)) {
     const invalid = new BadRequestError('the request body must be a JSON object', { code: 'invalid_request' });
+    return new RejectedBody(invalid, headerTimeoutMs(req.headers, routerTimeoutMs));
+  }
+  const tooDeep = deepestField(body);
+  if (tooDeep !== undefined) {
+    const invalid = new BadRequestError(`${tooDeep}: nested more than ${maxBodyDepth} levels deep`, { code: 'invalid_request', param: tooDeep });
     return new RejectedBody(invalid, headerTimeoutMs(req.headers, routerTimeoutMs));
   }
   try {
