@@ -14,8 +14,10 @@ import { waitUntil } from '../support/wait-until.js';
 
 const masterKey = 'sk-master-fuzz-0123456789';
 const upstreamKey = 'sk-upstream-fuzz-9876543210';
+/** A password in a deployment's api_base (`GET /v1/model/info` shows the api_base, masked). */
+const basePassword = 'sk-basepw-fuzz-5555';
 /** What must never reach a client: the keys, and signs of a stack trace or of the source tree. */
-const leaks = [masterKey, upstreamKey, /\n\s+at /, /\bsrc\/[\w/-]+\.ts\b/, /node:internal/, /\.ts:\d+/];
+const leaks = [masterKey, upstreamKey, basePassword, /\n\s+at /, /\bsrc\/[\w/-]+\.ts\b/, /node:internal/, /\.ts:\d+/];
 
 let upstream: FakeUpstream;
 let router: Router;
@@ -29,6 +31,7 @@ beforeAll(async () => {
     model_list: [
       { model_name: 'fast', litellm_params: { model: 'openai/fast', mock_response: 'ok' } },
       { model_name: 'up', litellm_params: { model: 'openai/up', api_base: upstream.apiBase, api_key: upstreamKey } },
+      { model_name: 'masked', litellm_params: { model: 'openai/masked', mock_response: 'ok', api_base: `http://fuzz:${basePassword}@127.0.0.1:9/v1?key=${basePassword}` } },
     ],
     num_retries: 0,
     // A request that asks for a long wait still ends well within the client's bound.
@@ -354,6 +357,13 @@ const path = fc.oneof(
     arbitrary: fc.constantFrom(
       '/v1/models',
       '/models',
+      '/v1/models/fast',
+      '/models/masked',
+      '/v1/models/%E0%A4%A',
+      '/v1/models/',
+      '/v1/model/info',
+      '/model/info?litellm_model_id=masked/0',
+      '/v1/model/info?litellm_model_id=%ZZ',
       '/health/liveliness',
       '/health/liveness',
       '/health/readiness',
