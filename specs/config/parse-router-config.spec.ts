@@ -238,6 +238,12 @@ describe('parseRouterConfig', () => {
         ],
       ],
       [
+        "another provider's base URL variable that is not an http(s) URL",
+        { model_list: [deployment({ model: 'azure/gpt-4o', api_key: 'k', api_version: '2024-10-21' })] },
+        { AZURE_API_BASE: 'my-resource.openai.azure.com' },
+        ['model_list[0].litellm_params.api_base: expected an http(s) URL, got "my-resource.openai.azure.com" (from the environment variable AZURE_API_BASE)'],
+      ],
+      [
         'OPENAI_BASE_URL that is not an http(s) URL, its secrets redacted',
         { model_list: [deployment()] },
         { OPENAI_API_BASE: '', OPENAI_BASE_URL: 'https://user:pw@' },
