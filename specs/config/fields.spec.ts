@@ -4,6 +4,7 @@ import {
   count,
   fallbackList,
   flag,
+  httpUrl,
   nonEmptyString,
   nonNegativeNumber,
   nonNegativeSeconds,
@@ -34,6 +35,8 @@ describe('config fields', () => {
     ['flag', flag, 'false', false],
     ['nonEmptyString', nonEmptyString, 'gpt-4o', 'gpt-4o'],
     ['fallbackList', fallbackList, [{ 'gpt-4o': ['mini'] }], [{ 'gpt-4o': ['mini'] }]],
+    ['httpUrl', httpUrl, 'http://127.0.0.1:8000/v1', 'http://127.0.0.1:8000/v1'],
+    ['httpUrl', httpUrl, 'https://api.openai.com/v1', 'https://api.openai.com/v1'],
   ])('%s accepts %o as %o', (_, schema, value, expected) => {
     expect(parsed(schema, value)).toEqual({ ok: true, value: expected });
   });
@@ -61,6 +64,9 @@ describe('config fields', () => {
     ['nonEmptyString', nonEmptyString, 5, 'expected a string, got number 5'],
     ['fallbackList', fallbackList, { a: ['b'] }, 'expected a list of { group: [fallback groups] } entries, got an object'],
     ['fallbackList', fallbackList, [{ a: 'b' }], 'expected a list of model group names, got string "b"'],
+    ['httpUrl', httpUrl, 'localhost:8000', 'expected an http(s) URL, got "localhost:8000"'],
+    ['httpUrl', httpUrl, 'ftp://x', 'expected an http(s) URL, got "ftp://x"'],
+    ['httpUrl', httpUrl, null, 'expected an http(s) URL, got null'],
   ])('%s rejects %o: %s', (_, schema, value, message) => {
     expect(parsed(schema, value)).toEqual({ ok: false, message });
   });

@@ -99,10 +99,66 @@ router_settings:
     expect(error.message).toMatch(/^ {2}router_settings\.timeout: /m);
   });
 
+  it('rejects an api_base that is not an http(s) URL at load, not at the first call', async () => {
+    const path = await file(
+      'api-base.yaml',
+      `
+model_list:
+  - model_name: a
+    litellm_params: { model: openai/a, api_base: "localhost:8000" }
+  - model_name: b
+    litellm_params: { model: openai/b }
+environment_variables:
+  OPENAI_BASE_URL: "ftp://proxy.internal/v1"
+`,
+    );
+    const error = await loadError(path);
+    expect(error.issues.map(({ path: at, message }) => `${at}: ${message}`)).toEqual([
+      'model_list[0].litellm_params.api_base: expected an http(s) URL, got "localhost:8000"',
+      'model_list[1].litellm_params.api_base: expected an http(s) URL, got "ftp://proxy.internal/v1" (from the environment variable OPENAI_BASE_URL)',
+    ]);
+  });
+
   it('reports YAML syntax errors by line and column', async () => {
     const error = await loadError(await file('syntax.yaml', 'model_list:\n  - model_name: a\n   litellm_params: [\n'));
     expect(error.issues.length).toBeGreaterThan(0);
     expect(error.issues[0]?.path).toMatch(/^line \d+, column \d+$/);
+  });
+
+  // Found by specs/config/config-fuzz.spec.ts: one stray `]` made yaml quote every later token,
+  // master_key and api keys included, and the error goes to the logs.
+  it('never quotes the text of the file in a YAML error, and shows the first 10', async () => {
+    const error = await loadError(
+      await file(
+        'stray-bracket.yaml',
+        `model_list:
+  - model_name: a
+    litellm_params: { model: openai/a, api_key: sk-upstream-secret }
+]
+general_settings:
+  master_key: sk-master-secret
+  max_request_size_mb: 4
+litellm_settings:
+  num_retries: 2
+  request_timeout: 60
+`,
+      ),
+    );
+    expect(error.message).not.toMatch(/secret/);
+    expect(error.issues[0]).toEqual({ path: 'line 4, column 1', message: 'Unexpected flow-seq-end token in YAML stream' });
+    expect(error.issues[5]).toEqual({ path: 'line 6, column 15', message: 'Unexpected scalar token in YAML stream' });
+    expect(error.issues).toHaveLength(11);
+    expect(error.issues[10]).toEqual({ path: '', message: 'and 7 more YAML errors after these' });
+  });
+
+  // Found while fuzzing: yaml's guard against alias expansion threw a ReferenceError, not a ConfigError.
+  it('rejects aliases that expand too much (billion laughs) as a ConfigError', async () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [name, previous] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd']] as const) {
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`);
+    }
+    const error = await loadError(await file('laughs.yaml', `${levels.join('\n')}\n`));
+    expect(error.issues).toEqual([{ path: '', message: expect.stringMatching(/^its aliases expand too much \(more than 1000 aliased values\)/) }]);
   });
 
   it('rejects duplicate keys', async () => {

@@ -234,6 +234,13 @@ describe('parseProxyConfig: problems, with the file paths', () => {
     expect(issuesOf(null)).toHaveLength(1);
   });
 
+  // Found by specs/config/config-fuzz.spec.ts: assigned to the flat Router config, the key set its
+  // prototype, and `router_settings: {"__proto__": {...}}` loaded with no word.
+  it('rejects router_settings.__proto__ as an unknown setting', () => {
+    const issues = issuesOf(JSON.parse(`{"model_list": ${JSON.stringify(modelList)}, "router_settings": {"__proto__": {"timeout": "x"}}}`));
+    expect(issues).toEqual([{ path: 'router_settings.__proto__', message: 'unknown setting' }]);
+  });
+
   it('rejects environment_variables that are not scalars', () => {
     const issues = issuesOf({ model_list: modelList, environment_variables: { NESTED: { a: 1 } } });
     expect(issues.map((issue) => issue.path)).toEqual(['environment_variables.NESTED']);

@@ -174,6 +174,82 @@ describe('parseRouterConfig', () => {
         ],
       ],
       [
+        'an api_base that is not an http(s) URL, quoted as given',
+        {
+          model_list: [
+            deployment({ api_base: 'localhost:8000' }),
+            deployment({ api_base: 'ftp://x' }),
+            deployment({ api_base: 'not a url' }),
+            deployment({ api_base: 'http://' }),
+            deployment({ api_base: 'https://host:99999/v1' }),
+            deployment({ api_base: '' }),
+            deployment({ api_base: 8000 }),
+          ],
+        },
+        {},
+        [
+          'model_list[0].litellm_params.api_base: expected an http(s) URL, got "localhost:8000"',
+          'model_list[1].litellm_params.api_base: expected an http(s) URL, got "ftp://x"',
+          'model_list[2].litellm_params.api_base: expected an http(s) URL, got "not a url"',
+          'model_list[3].litellm_params.api_base: expected an http(s) URL, got "http://"',
+          'model_list[4].litellm_params.api_base: expected an http(s) URL, got "https://host:99999/v1"',
+          'model_list[5].litellm_params.api_base: expected an http(s) URL, got ""',
+          'model_list[6].litellm_params.api_base: expected an http(s) URL, got number 8000',
+        ],
+      ],
+      [
+        'an api_base read through os.environ/NAME that is not an http(s) URL',
+        { model_list: [deployment({ api_base: 'os.environ/BASE' })] },
+        { BASE: 'localhost:8000' },
+        ['model_list[0].litellm_params.api_base: expected an http(s) URL, got "localhost:8000"'],
+      ],
+      [
+        'an api_base with credentials or a key in it: the secret is not repeated',
+        {
+          model_list: [
+            deployment({ api_base: 'ftp://alice:s3cret-pw@host/v1' }),
+            deployment({ api_base: 'bob:hunter2@localhost:8000' }),
+            deployment({ api_base: 'gopher://host/v1?api-key=sk-live-123&x=1' }),
+            deployment({ api_base: 'os.environ/BASE' }),
+          ],
+        },
+        { BASE: 'sk-proj-0123456789abcdefghijklmnop' },
+        [
+          'model_list[0].litellm_params.api_base: expected an http(s) URL, got "ftp://***@host/v1"',
+          'model_list[1].litellm_params.api_base: expected an http(s) URL, got "***@localhost:8000"',
+          'model_list[2].litellm_params.api_base: expected an http(s) URL, got "gopher://host/v1?api-key=***&x=***"',
+          'model_list[3].litellm_params.api_base: expected an http(s) URL, got a string of 34 characters',
+        ],
+      ],
+      [
+        'OPENAI_API_BASE or OPENAI_BASE_URL that is not an http(s) URL, for each deployment that would call it',
+        {
+          model_list: [
+            deployment(),
+            deployment({ api_base: 'http://127.0.0.1:4010/v1' }),
+            deployment({ mock_response: 'hi' }),
+            deployment({}, 'mini'),
+          ],
+        },
+        { OPENAI_API_BASE: 'localhost:8000' },
+        [
+          'model_list[0].litellm_params.api_base: expected an http(s) URL, got "localhost:8000" (from the environment variable OPENAI_API_BASE)',
+          'model_list[3].litellm_params.api_base: expected an http(s) URL, got "localhost:8000" (from the environment variable OPENAI_API_BASE)',
+        ],
+      ],
+      [
+        "another provider's base URL variable that is not an http(s) URL",
+        { model_list: [deployment({ model: 'azure/gpt-4o', api_key: 'k', api_version: '2024-10-21' })] },
+        { AZURE_API_BASE: 'my-resource.openai.azure.com' },
+        ['model_list[0].litellm_params.api_base: expected an http(s) URL, got "my-resource.openai.azure.com" (from the environment variable AZURE_API_BASE)'],
+      ],
+      [
+        'OPENAI_BASE_URL that is not an http(s) URL, its secrets redacted',
+        { model_list: [deployment()] },
+        { OPENAI_API_BASE: '', OPENAI_BASE_URL: 'https://user:pw@' },
+        ['model_list[0].litellm_params.api_base: expected an http(s) URL, got "https://***@" (from the environment variable OPENAI_BASE_URL)'],
+      ],
+      [
         'problems between parts of the config together with problems inside them',
         {
           model_list: [deployment({ timeout: 'x' }, 'gpt-4o'), deployment({ model: 'vertex_ai/gemini' }, 'vertex'), deployment({}, 'gpt-4o', { model_info: { id: 'gpt-4o/0' } })],
@@ -194,6 +270,55 @@ describe('parseRouterConfig', () => {
       expect(issues).toEqual(expect.arrayContaining(expected));
       expect(issues).toHaveLength(expected.length);
     });
+  });
+
+  it('never repeats the credentials of an api_base it rejects, in the config or the environment', () => {
+    const raw = {
+      model_list: [
+        deployment({ api_base: 'ftp://alice:s3cret-pw@host/v1' }),
+        deployment({ api_base: 'bob:hunter2@localhost:8000' }),
+        deployment({ api_base: 'ws://host/v1?key=sk-live-123' }),
+        deployment({ api_base: 'os.environ/BASE' }),
+        deployment({}, 'mini'),
+      ],
+    };
+    const env = { BASE: 'sk-proj-0123456789abcdefghijklmnop', OPENAI_API_BASE: 'https://u:sk-env-secret@/v1' };
+    const error = (() => {
+      try {
+        parseRouterConfig(raw, env);
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error.issues).toHaveLength(5);
+    for (const secret of ['s3cret-pw', 'hunter2', 'sk-live-123', 'sk-proj-0123456789abcdefghijklmnop', 'sk-env-secret']) {
+      expect(error.message).not.toContain(secret);
+    }
+  });
+
+  // Found by specs/config/config-fuzz.spec.ts (JSON.parse makes `__proto__` an own key): these loaded,
+  // the settings read from the prototype the key had set.
+  it.each<[string, string, string[]]>([
+    [
+      'a deployment whose litellm_params are all under __proto__',
+      '{"model_list": [{"model_name": "a", "litellm_params": {"__proto__": {"model": "openai/a"}}}]}',
+      ['model_list[0].litellm_params.model: expected a string, got nothing'],
+    ],
+    [
+      'a model_list under __proto__',
+      '{"__proto__": {"model_list": [{"model_name": "a", "litellm_params": {"model": "openai/a"}}]}}',
+      ['model_list: expected a list of deployments', '__proto__: unknown setting'],
+    ],
+  ])('rejects %s: the key is unknown, not a prototype', (_, json, expected) => {
+    expect(issuesOf(JSON.parse(json))).toEqual(expected);
+  });
+
+  it('rejects a config nested deeper than any real one, without overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let level = 0; level < 20_000; level++) deep = { k: deep };
+    const [issue] = issuesOf({ model_list: [deployment()], routing_strategy_args: deep });
+    expect(issue).toMatch(/^routing_strategy_args(\.k)+: nested more than 64 levels deep$/);
   });
 
   describe('accepts', () => {
@@ -267,6 +392,30 @@ describe('parseRouterConfig', () => {
     it('an api key and base from OPENAI_API_KEY and OPENAI_API_BASE when the deployment has none', () => {
       const [first] = parseRouterConfig({ model_list: [deployment()] }, { OPENAI_API_KEY: 'sk-env', OPENAI_API_BASE: 'http://local/v1' }).deployments;
       expect(first).toMatchObject({ apiKey: 'sk-env', apiBase: 'http://local/v1' });
+    });
+
+    it('an http(s) api_base of any shape the URL parser takes (port, path, IPv6, credentials)', () => {
+      const bases = ['http://localhost:8000', 'https://example.com/openai/v1/', 'http://[::1]:4010/v1', 'https://user:pw@host/v1', 'HTTP://Host'];
+      const settings = parseRouterConfig({ model_list: bases.map((api_base) => deployment({ api_base })) }, {});
+      expect(settings.deployments.map(({ apiBase }) => apiBase)).toEqual([
+        'http://localhost:8000',
+        'https://example.com/openai/v1',
+        'http://[::1]:4010/v1',
+        'https://user:pw@host/v1',
+        'HTTP://Host',
+      ]);
+    });
+
+    it('OPENAI_BASE_URL when OPENAI_API_BASE is unset or empty; the default when both are', () => {
+      const base = (env: Env) => parseRouterConfig({ model_list: [deployment()] }, env).deployments[0]?.apiBase;
+      expect(base({ OPENAI_BASE_URL: 'http://b/v1' })).toBe('http://b/v1');
+      expect(base({ OPENAI_API_BASE: '', OPENAI_BASE_URL: 'http://b/v1' })).toBe('http://b/v1');
+      expect(base({ OPENAI_API_BASE: '', OPENAI_BASE_URL: '' })).toBe('https://api.openai.com/v1');
+    });
+
+    it('a mocked deployment whatever OPENAI_API_BASE holds: it never calls it', () => {
+      const settings = parseRouterConfig({ model_list: [deployment({ mock_response: 'hi' })] }, { OPENAI_API_BASE: 'localhost:8000' });
+      expect(settings.deployments[0]?.mockResponse).toBe('hi');
     });
 
     it('ids given or generated per group, and groups in model_list order', () => {

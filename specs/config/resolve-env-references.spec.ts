@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveEnvReferences } from '../../src/config/resolve-env-references.js';
+import { maxConfigDepth, resolveEnvReferences } from '../../src/config/resolve-env-references.js';
 import type { ConfigIssue } from '../../src/errors/config-error.js';
 
 describe('resolveEnvReferences', () => {
@@ -51,6 +51,34 @@ describe('resolveEnvReferences', () => {
     expect(resolveEnvReferences('os.environ/A', { A: 'alpha' }, issues)).toBe('alpha');
     resolveEnvReferences('os.environ/B', {}, issues);
     expect(issues).toEqual([{ path: '', message: 'environment variable B is not set' }]);
+  });
+
+  // Found by specs/config/config-fuzz.spec.ts: a value 20 000 levels deep overflowed the stack (RangeError).
+  it('reports a value nested more than maxConfigDepth levels deep instead of walking it', () => {
+    let deep: unknown = 'os.environ/A';
+    for (let level = 0; level < 20_000; level++) deep = { k: deep };
+    const issues: ConfigIssue[] = [];
+    resolveEnvReferences({ routing_strategy_args: deep }, { A: 'alpha' }, issues);
+    expect(issues).toEqual([{ path: `routing_strategy_args${'.k'.repeat(maxConfigDepth - 1)}`, message: 'nested more than 64 levels deep' }]);
+  });
+
+  it('walks a config as deep as maxConfigDepth', () => {
+    let deep: unknown = 'os.environ/A';
+    for (let level = 0; level < maxConfigDepth; level++) deep = [deep];
+    const issues: ConfigIssue[] = [];
+    let resolved = resolveEnvReferences(deep, { A: 'alpha' }, issues);
+    for (let level = 0; level < maxConfigDepth; level++) resolved = (resolved as unknown[])[0];
+    expect(resolved).toBe('alpha');
+    expect(issues).toEqual([]);
+  });
+
+  // Found by specs/config/config-fuzz.spec.ts: assigned, `__proto__` became the copy's prototype.
+  it('keeps a key named __proto__ as an own key of the copy', () => {
+    const resolved = resolveEnvReferences(JSON.parse('{"__proto__": {"model": "os.environ/A"}}'), { A: 'alpha' }, []) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(resolved)).toBe(Object.prototype);
+    expect(Object.keys(resolved)).toEqual(['__proto__']);
+    expect(resolved['model']).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(resolved, '__proto__')?.value).toEqual({ model: 'alpha' });
   });
 
   it('copies the tree instead of changing it', () => {

@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RouterConfig } from '../../src/config/router-config-schema.js';
 import { messages, parseLogfmt, postChat, readAll, startTestProxy, type TestProxy } from './test-proxy.js';
@@ -64,6 +65,20 @@ describe('bad input gets an OpenAI-style error and the server keeps serving', ()
     await stillServes();
   });
 
+  // Found by specs/proxy/bad-input-fuzz.spec.ts: a body nested 5 000 levels deep parsed, then
+  // overflowed the stack when serialised for the upstream: 500 "Maximum call stack size exceeded".
+  // (The limit here is 1 KB, so the example is shallower; any depth past 128 is refused.)
+  it('a body nested deeper than 128 levels: 400 naming the field, before any upstream call', async () => {
+    const deep = `${'['.repeat(300)}${']'.repeat(300)}`;
+    await expectError(await postChat(proxy.url, `{"model": "fast", "messages": [{"role": "user", "content": ${deep}}]}`), 400, {
+      type: 'invalid_request_error',
+      code: 'invalid_request',
+      param: 'messages',
+      message: 'messages: nested more than 128 levels deep',
+    });
+    await stillServes();
+  });
+
   it('an unknown model: 404 model_not_found', async () => {
     await expectError(await postChat(proxy.url, { model: 'gpt-5-ultra', messages }), 404, {
       type: 'not_found_error',
@@ -112,6 +127,42 @@ describe('bad input gets an OpenAI-style error and the server keeps serving', ()
     const post = await fetch(`${proxy.url}/v1/models`, { method: 'POST', body: '{}' });
     expect(post.headers.get('allow')).toBe('GET');
     await expectError(post, 405, { code: 'method_not_allowed' });
+    await stillServes();
+  });
+
+  // Found by specs/proxy/bad-input-fuzz.spec.ts: Node hands CONNECT to a 'connect' listener and,
+  // with none, closed the connection without an answer.
+  it('CONNECT: 405 with an OpenAI error body, then the connection closes', async () => {
+    const socket = connect(proxy.port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (piece: string) => {
+      text += piece;
+    });
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write('CONNECT api.openai.com:443 HTTP/1.1\r\nhost: api.openai.com:443\r\n\r\n');
+    await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: { message: expect.stringContaining('CONNECT is not allowed'), type: 'invalid_request_error', param: null, code: 'method_not_allowed' },
+    });
+    expect(parseLogfmt(proxy.lines.at(-1) as string)).toMatchObject({ method: 'CONNECT', status: '405', error: 'method_not_allowed' });
+    await stillServes();
+  });
+
+  it('a request answered at once, followed on its connection by bytes that do not parse: the answer still arrives whole', async () => {
+    const socket = connect(proxy.port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (piece: string) => {
+      text += piece;
+    });
+    socket.on('error', () => {});
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    socket.write('GET /health/liveliness HTTP/1.1\r\nhost: x\r\n\r\nBR@KEN / HTTP/1.1\r\nhost: x\r\n\r\n');
+    await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(text.endsWith(`\r\n\r\n${JSON.stringify("I'm alive!")}`)).toBe(true);
     await stillServes();
   });
 

@@ -52,6 +52,14 @@ describe('startProxy (the proxy embedded in your own process)', () => {
     }
   });
 
+  it('passes the receive limits on to the server (30 s and 300 s unless given)', async () => {
+    const defaults = await startProxy({ config: configPath, port: 0, log: () => undefined });
+    const short = await startProxy({ config: configPath, port: 0, log: () => undefined, headersTimeoutMs: 2_000, requestTimeoutMs: 5_000 });
+    expect([defaults.server.server.headersTimeout, defaults.server.server.requestTimeout]).toEqual([30_000, 300_000]);
+    expect([short.server.server.headersTimeout, short.server.server.requestTimeout]).toEqual([2_000, 5_000]);
+    await Promise.all([defaults.close(), short.close()]);
+  });
+
   it('rejects with a ConfigError listing path: message for a bad config', async () => {
     const bad = join(dir, 'bad.yaml');
     await writeFile(bad, 'model_list:\n  - model_name: fast\n    litellm_params: { model: openai/fast, timeout: -1 }\n');

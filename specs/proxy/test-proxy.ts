@@ -23,6 +23,8 @@ export interface TestProxyOptions {
   readonly drainTimeoutMs?: number;
   /** Default: a provider that fails the spec (mock deployments never reach it). */
   readonly provider?: Provider;
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
 }
 
 const unexpectedProvider: Provider = {
@@ -46,6 +48,8 @@ export async function startTestProxy(config: RouterConfig, options: TestProxyOpt
     masterKey: options.masterKey,
     maxRequestSizeBytes: options.maxRequestSizeBytes,
     drainTimeoutMs: options.drainTimeoutMs ?? 1_000,
+    headersTimeoutMs: options.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
     log: (line) => lines.push(line),
   });
   const { url, port } = await proxy.listen(0, '127.0.0.1');

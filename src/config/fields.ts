@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeUrl, isHttpUrl } from './http-url.js';
 import { maxDurationSeconds } from './limits.js';
 import { describeValue } from './zod-issues.js';
 
@@ -65,6 +66,14 @@ export const flag = z.preprocess(
 export const nonEmptyString = z
   .string({ error: expected('a string') })
   .min(1, { error: 'expected a non-empty string' });
+
+const notHttpUrl = (issue: { input?: unknown }) => `expected an http(s) URL, got ${describeUrl(issue.input)}`;
+
+/**
+ * An absolute http(s) URL with a host (`api_base`): anything else would load, then fail every call
+ * with "Invalid URL" after all its retries. Quoted in messages with its credentials redacted.
+ */
+export const httpUrl = z.string({ error: notHttpUrl }).refine(isHttpUrl, { error: notHttpUrl });
 
 /** `[{ "group": ["fallback", ...] }, ...]`, LiteLLM's shape for every fallbacks list. */
 export const fallbackList = z.array(z.record(z.string(), z.array(nonEmptyString, { error: expected('a list of model group names') })), {

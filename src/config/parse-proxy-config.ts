@@ -122,7 +122,13 @@ export function parseProxyConfig(raw: unknown, env: Env = process.env): ProxyCon
       ignoredKeys.push(`router_settings.${key}`);
       continue;
     }
-    flat[key] = resolveEnvReferences(value, fullEnv, issues, ['router_settings', key]);
+    // Defined, not assigned: a key `__proto__` must reach the schema as the unknown key it is.
+    Object.defineProperty(flat, key, {
+      value: resolveEnvReferences(value, fullEnv, issues, ['router_settings', key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     origin.set(key, `router_settings.${key}`);
   }
   if (raw['model_list'] !== undefined) {

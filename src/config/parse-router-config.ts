@@ -1,10 +1,11 @@
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
 import { fallbackList, flag } from './fields.js';
+import { describeUrl, isHttpUrl } from './http-url.js';
 import { resolveEnvReferences } from './resolve-env-references.js';
 import { didYouMean, nearMiss } from './near-miss.js';
 import { type DeploymentConfig, litellmParamsSchema, routerConfigSchema, type RouterConfig } from './router-config-schema.js';
 import { toConfigIssues } from './zod-issues.js';
-import { missingProviderParams, providerParams } from './provider-params.js';
+import { apiBaseVariable, missingProviderParams, providerParams } from './provider-params.js';
 import { defaults, type Deployment, type RouterSettings, secondsToMs } from './router-settings.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -82,8 +83,8 @@ function checkFallbackList(value: unknown, name: string, groups: ReadonlySet<str
 
 /**
  * The problems no schema can see, because they relate one part of the config to another: duplicate
- * deployment ids, unsupported providers, fallbacks and retry policies naming unknown groups; and
- * near misses of the `litellm_params` keys rxllm uses (`stream_timout`), which the schema keeps. Read from
+ * deployment ids, unsupported providers, fallbacks and retry policies naming unknown groups, a base
+ * URL from the environment that is no http(s) URL; and near misses of the `litellm_params` keys rxllm uses (`stream_timout`), which the schema keeps. Read from
  * the unvalidated (env-resolved) config, tolerating whatever the schema rejects, so that they are
  * reported together with the schema's issues rather than only once those are fixed.
  */
@@ -119,8 +120,18 @@ function referenceIssues(config: unknown, env: Env): ConfigIssue[] {
     const mockTimeout = flag.safeParse(params['mock_timeout']);
     const mocked = typeof params['mock_response'] === 'string' || (mockTimeout.success && mockTimeout.data);
     if (mocked) return;
-    for (const [param, message] of missingProviderParams(splitProvider(model).provider, params, env)) {
+    const { provider } = splitProvider(model);
+    for (const [param, message] of missingProviderParams(provider, params, env)) {
       issues.push({ path: `model_list[${index}].litellm_params.${param}`, message });
+    }
+    // The schema checks an `api_base` that is given; one taken from the environment is checked here,
+    // for the deployments that will call it (a mocked one never does).
+    const fromEnv = apiBaseVariable(provider, params, env);
+    if (fromEnv !== undefined && !isHttpUrl(fromEnv.value)) {
+      issues.push({
+        path: `model_list[${index}].litellm_params.api_base`,
+        message: `expected an http(s) URL, got ${describeUrl(fromEnv.value)} (from the environment variable ${fromEnv.name})`,
+      });
     }
   });
 

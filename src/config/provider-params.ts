@@ -73,6 +73,22 @@ function resolve(provider: string, param: Param, params: Readonly<Record<string,
 }
 
 /**
+ * The environment variable a deployment of `provider` takes its `api_base` from, and its value:
+ * undefined when the deployment gives its own, or none of the provider's variables is set.
+ *
+ * @example
+ * apiBaseVariable('openai', {}, { OPENAI_BASE_URL: 'http://127.0.0.1:8000/v1' }) // { name: 'OPENAI_BASE_URL', value: 'http://127.0.0.1:8000/v1' }
+ */
+export function apiBaseVariable(provider: string, params: Readonly<Record<string, unknown>>, env: Env): { readonly name: string; readonly value: string } | undefined {
+  if (params['api_base'] !== undefined) return undefined;
+  for (const name of rules[provider]?.api_base?.env ?? []) {
+    const value = given(env[name]);
+    if (value !== undefined) return { name, value };
+  }
+  return undefined;
+}
+
+/**
  * A deployment's connection params for `provider`: each from `litellm_params`, else the provider's
  * environment variables (LiteLLM's names), else its default. `api_base` loses its trailing slashes.
  * Bedrock's defaults to the region's runtime endpoint, and its credentials are chosen by `bedrockAuth`.

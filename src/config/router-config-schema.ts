@@ -4,6 +4,7 @@ import {
   expectedObject,
   fallbackList,
   flag,
+  httpUrl,
   nonEmptyString,
   nonNegativeNumber,
   nonNegativeSeconds,
@@ -34,7 +35,7 @@ export const allowedFailsPolicySchema = z.strictObject({
 /** A deployment's `litellm_params`. Keys rxllm does not act on are kept and ignored, as LiteLLM's are. */
 export const litellmParamsSchema = z.looseObject({
   model: nonEmptyString,
-  api_base: nonEmptyString.optional(),
+  api_base: httpUrl.optional(),
   api_key: z.string().optional(),
   api_version: z.string().optional(),
   azure_ad_token: z.string().optional(),

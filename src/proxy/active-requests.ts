@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { RxllmError } from '../errors/rxllm-error.js';
 
 /** A request being served; the drain ends it with `abort` when in-flight calls run out of time. */
@@ -12,8 +13,12 @@ export class ActiveRequest {
    */
   onClose: (() => void) | undefined = undefined;
 
-  /** Stops the call (aborting the upstream request) and ends the response with `error`. */
-  constructor(public abort: (error: RxllmError) => void) {}
+  constructor(
+    /** Stops the call (aborting the upstream request) and ends the response with `error`. */
+    public abort: (error: RxllmError) => void,
+    /** The response, until it closes: the server's `clientError` listener finds a request by its socket. */
+    public response: ServerResponse | undefined = undefined,
+  ) {}
 
   /**
    * The response closed: stops a call still running, then lets go of the closures that hold the
@@ -24,6 +29,7 @@ export class ActiveRequest {
     const onClose = this.onClose;
     this.onClose = undefined;
     this.abort = alreadyClosed;
+    this.response = undefined;
     onClose?.();
   }
 }

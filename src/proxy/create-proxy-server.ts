@@ -5,9 +5,12 @@ import { ServiceUnavailableError } from '../errors/error-classes.js';
 import type { Router } from '../router/router.js';
 import { ActiveRequests } from './active-requests.js';
 import { bearerAuth } from './bearer-auth.js';
+import { clientErrorListener } from './client-error-listener.js';
 import { handleRequest } from './handle-request.js';
 import { modelsList } from './models-list.js';
 import type { ProxyContext } from './proxy-context.js';
+import { checkingIntervalMs, receiveTimeouts } from './receive-timeouts.js';
+import { refuseConnect } from './refuse-connect.js';
 
 export interface ProxyServerOptions {
   readonly router: Router;
@@ -19,6 +22,23 @@ export interface ProxyServerOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** How long `close()` lets in-flight calls finish before aborting them. Default 30 s. */
   readonly drainTimeoutMs?: number | undefined;
+  /**
+   * How long a client may take to send a request's headers (Node's `headersTimeout`): a slower one
+   * gets 408 and its connection is closed, so it cannot hold a socket (slowloris). Whole ms, at most
+   * `requestTimeoutMs`; 0 for no limit of its own. Default 30 s.
+   */
+  readonly headersTimeoutMs?: number | undefined;
+  /**
+   * How long a client may take to send a whole request, headers and body (Node's `requestTimeout`):
+   * a body trickled in slower gets 408 and the request leaves the in-flight registry. The call's
+   * own time (the router's `timeout`) starts only once the body is in, and is not limited by it.
+   * Whole ms, 0 for no limit. Default 300 s.
+   *
+   * LiteLLM's proxy has no equivalent: uvicorn bounds only idle keep-alive connections
+   * (`--keepalive_timeout`, 5 s by default, as Node's `keepAliveTimeout`) and leaves slow senders
+   * to a reverse proxy in front.
+   */
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 export interface ListenAddress {
@@ -65,6 +85,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   const { router } = options;
   const drainTimeoutMs = options.drainTimeoutMs ?? defaultDrainTimeoutMs;
   const startedAt = Math.floor(Date.now() / 1000);
+  const timeouts = receiveTimeouts(options);
   const ctx: ProxyContext = {
     router,
     checkKey: options.masterKey === undefined ? undefined : bearerAuth(options.masterKey),
@@ -77,10 +98,17 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   };
   let drained: (() => void) | undefined;
   const server = createServer(
+    {
+      headersTimeout: timeouts.headersTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      connectionsCheckingInterval: checkingIntervalMs(timeouts),
+    },
     handleRequest(ctx, () => {
       if (ctx.draining && ctx.active.size === 0) drained?.();
     }),
   );
+  server.on('clientError', clientErrorListener(ctx, timeouts));
+  server.on('connect', refuseConnect(ctx));
   let closing: Promise<void> | undefined;
   /** `abortInFlight()` ended the drain before its timeout. */
   let cutShort = false;

@@ -7,6 +7,7 @@ import type { ChatCompletion, ChatCompletionChunk, RouterRequest } from '../prot
 import { upstreamJsonOf } from '../providers/upstream-json.js';
 import type { CallInfo } from '../router/router-events.js';
 import { applyTimeoutHeaders } from './apply-timeout-headers.js';
+import { deepestField, maxBodyDepth } from './deepest-field.js';
 import { effectiveTimeoutMs, headerTimeoutMs } from './effective-timeout-ms.js';
 import { callHeaders, errorHeaders, untriedHeaders } from './litellm-headers.js';
 import type { ActiveRequest } from './active-requests.js';
@@ -50,6 +51,11 @@ function parseBody(req: IncomingMessage, buffer: Buffer, routerTimeoutMs: number
     const invalid = new BadRequestError('the request body must be a JSON object', { code: 'invalid_request' });
     return new RejectedBody(invalid, headerTimeoutMs(req.headers, routerTimeoutMs));
   }
+  const tooDeep = deepestField(body);
+  if (tooDeep !== undefined) {
+    const invalid = new BadRequestError(`${tooDeep}: nested more than ${maxBodyDepth} levels deep`, { code: 'invalid_request', param: tooDeep });
+    return new RejectedBody(invalid, headerTimeoutMs(req.headers, routerTimeoutMs));
+  }
   try {
     applyTimeoutHeaders(req.headers, body);
   } catch (error) {
@@ -74,7 +80,10 @@ export function handleChatCompletion(
   active: ActiveRequest,
 ): void {
   // Until the call runs, a drain that runs out of time refuses it as any chat request: with the headers.
-  active.abort = (error) => writeError(res, error, errorHeaders(error, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)));
+  active.abort = (error) => {
+    record.error = error.code;
+    writeError(res, error, errorHeaders(error, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)));
+  };
   readBody(req, ctx.maxRequestSizeBytes, (tooLarge, buffer) => {
     if (res.writableEnded || res.destroyed) return; // aborted by a drain, or the client left
     if (tooLarge !== undefined) {

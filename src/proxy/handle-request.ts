@@ -129,7 +129,10 @@ export function handleRequest(ctx: ProxyContext, onClosed: () => void): (req: In
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const record = new RequestRecord(req.method ?? 'GET', query === -1 ? url : url.slice(0, query));
-    const active = new ActiveRequest((error) => writeError(res, error));
+    const active = new ActiveRequest((error) => {
+      record.error = error.code;
+      writeError(res, error);
+    }, res);
     ctx.active.add(active);
     res.once('close', () => {
       active.closed();

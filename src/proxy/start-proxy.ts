@@ -17,6 +17,10 @@ export interface StartProxyOptions {
   readonly env?: Env;
   /** How long `close()` lets in-flight calls finish. Default 30 s. */
   readonly drainTimeoutMs?: number;
+  /** How long a client may take to send a request's headers before a 408 closes its connection. Default 30 s; 0 for no limit. */
+  readonly headersTimeoutMs?: number;
+  /** How long a client may take to send a whole request (headers and body) before a 408. Default 300 s; 0 for no limit. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** A proxy listening, with the router behind it. */
@@ -47,6 +51,8 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     maxRequestSizeBytes: config.maxRequestSizeBytes,
     log: options.log,
     drainTimeoutMs: options.drainTimeoutMs,
+    headersTimeoutMs: options.headersTimeoutMs,
+    requestTimeoutMs: options.requestTimeoutMs,
   });
   let address: ListenAddress;
   try {
