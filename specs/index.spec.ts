@@ -36,6 +36,7 @@ describe('public API', () => {
       'holdUntilContent',
       'idleTimeout',
       'isContentChunk',
+      'isTextContent',
       'latencyBasedRouting',
       'leastBusy',
       'loadConfig',

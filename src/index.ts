@@ -93,6 +93,10 @@ export type {
   StreamingRouterRequest,
   Usage,
 } from './protocol/chat.js';
+export type { TextCompletion, TextCompletionChoice, TextCompletionRequest, TextRouterRequest } from './protocol/text-completion.js';
+export type { Embedding, EmbeddingRequest, EmbeddingResponse, EmbeddingRouterRequest, EmbeddingUsage } from './protocol/embedding.js';
+export { isTextContent } from './protocol/is-text-content.js';
+export type { CallKindName, CallOutput } from './router/call-kind.js';
 
 // Providers
 export type { Provider, ProviderRequest } from './providers/provider.js';

@@ -432,7 +432,7 @@ describe('the proxy under fuzzed input', () => {
     });
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toEqual({
-      error: { message: 'messages: nested more than 128 levels deep', type: 'invalid_request_error', param: 'messages', code: 'invalid_request' },
+      error: { message: 'invalid request: messages: nested more than 128 levels deep', type: 'invalid_request_error', param: 'messages', code: 'invalid_request' },
     });
     expect(upstream.requests.length).toBe(before);
   });

@@ -74,7 +74,7 @@ describe('bad input gets an OpenAI-style error and the server keeps serving', ()
       type: 'invalid_request_error',
       code: 'invalid_request',
       param: 'messages',
-      message: 'messages: nested more than 128 levels deep',
+      message: 'invalid request: messages: nested more than 128 levels deep',
     });
     await stillServes();
   });
@@ -115,7 +115,7 @@ describe('bad input gets an OpenAI-style error and the server keeps serving', ()
   });
 
   it('an unknown route: 404', async () => {
-    await expectError(await fetch(`${proxy.url}/v1/embeddings`, { method: 'POST', body: '{}' }), 404, { type: 'not_found_error' });
+    await expectError(await fetch(`${proxy.url}/v1/audio/speech`, { method: 'POST', body: '{}' }), 404, { type: 'not_found_error' });
     await expectError(await fetch(`${proxy.url}/`), 404, { type: 'not_found_error' });
     await stillServes();
   });

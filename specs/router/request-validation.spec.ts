@@ -110,3 +110,13 @@ describe("parseRequest: LiteLLM's metadata and tags", () => {
     expect(() => parseRequest({ ...bad, tags: [1] as unknown as string[] })).toThrow(/tags\[0\]: expected a string/);
   });
 });
+
+describe('parseRequest: bodies nested too deep', () => {
+  it('refuses one past 128 levels with a 400 naming the field, for library callers too (it was a 500 stack overflow at the upstream)', async () => {
+    const deep = JSON.parse(`${'['.repeat(5_000)}${']'.repeat(5_000)}`) as unknown;
+    const router = new Router({ model_list: [deployment('g', 'd1')] }, { provider: scriptedProvider({}).provider });
+    const error = await router.completion({ model: 'g', messages: [{ role: 'user', content: deep as string }] }).catch((reason: unknown) => reason);
+    expect(error).toMatchObject({ status: 400, param: 'messages', message: 'invalid request: messages: nested more than 128 levels deep' });
+    await router.close();
+  });
+});

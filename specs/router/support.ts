@@ -6,10 +6,12 @@ import type { DeploymentConfig, RouterConfig } from '../../src/config/router-con
 import { RxllmError } from '../../src/errors/rxllm-error.js';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionDelta, ChatMessage, RouterRequest } from '../../src/protocol/chat.js';
 import type { Provider, ProviderRequest } from '../../src/providers/provider.js';
+import type { CallOutput } from '../../src/router/call-kind.js';
 import { Router } from '../../src/router/router.js';
 import { createTestScheduler } from '../support/marbles.js';
 
-export type Output = ChatCompletion | ChatCompletionChunk;
+/** Whatever a provider may answer: chat, text-completion and embedding values. */
+export type Output = CallOutput;
 
 export const messages: ChatMessage[] = [{ role: 'user', content: 'Hi' }];
 

@@ -1,7 +1,8 @@
 /**
  * A fake OpenAI-compatible upstream for integration specs: a node:http server on 127.0.0.1 (an
- * ephemeral port) answering `POST /v1/chat/completions` (and `/chat/completions`), and the chat
- * paths of Azure and Gemini (the model then comes from the path: see `chatRoute`; give Gemini
+ * ephemeral port) answering `POST /v1/chat/completions` (and `/chat/completions`), OpenAI's
+ * `/v1/completions` and `/v1/embeddings` (answers, streams and errors in those endpoints' shapes), and
+ * the paths of Azure and Gemini (the model then comes from the path: see `chatRoute`; give Gemini
  * requests `raw` behaviours in Gemini's own wire format).
  *
  * What it does is chosen per request by the body's `model`, so one server plays several deployments
@@ -153,6 +154,8 @@ export interface RecordedRequest {
   readonly path: string;
   /** The model the path names (Azure, Gemini), else the body's `model`, if it had one. */
   readonly model: string | undefined;
+  /** Which endpoint the path named: chat completions, text completions or embeddings (undefined: no route). */
+  readonly endpoint: 'chat' | 'text_completion' | 'embedding' | undefined;
   /** The parsed JSON body, or the raw text when it was not JSON. */
   readonly body: unknown;
   readonly headers: IncomingHttpHeaders;
@@ -226,12 +229,17 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
  * `/openai/deployments/<deployment>/chat/completions`, Gemini's `/v1beta/models/<model>:generateContent`
  * and `:streamGenerateContent`.
  */
-function chatRoute(path: string): { model?: string } | undefined {
-  if (/^(\/v1)?\/chat\/completions$/.test(path)) return {};
-  const azure = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(path);
-  if (azure?.[1] !== undefined) return { model: decodeURIComponent(azure[1]) };
+type Endpoint = 'chat' | 'text_completion' | 'embedding';
+
+const endpoints: Readonly<Record<string, Endpoint>> = { 'chat/completions': 'chat', completions: 'text_completion', embeddings: 'embedding' };
+
+function chatRoute(path: string): { model?: string; endpoint: Endpoint } | undefined {
+  const openai = /^(?:\/v1)?\/(chat\/completions|completions|embeddings)$/.exec(path);
+  if (openai?.[1] !== undefined) return { endpoint: endpoints[openai[1]] as Endpoint };
+  const azure = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/.exec(path);
+  if (azure?.[1] !== undefined && azure[2] !== undefined) return { model: decodeURIComponent(azure[1]), endpoint: endpoints[azure[2]] as Endpoint };
   const gemini = /^\/v1beta\/models\/([^/:]+):(?:generateContent|streamGenerateContent)$/.exec(path);
-  if (gemini?.[1] !== undefined) return { model: decodeURIComponent(gemini[1]) };
+  if (gemini?.[1] !== undefined) return { model: decodeURIComponent(gemini[1]), endpoint: 'chat' };
   return undefined;
 }
 
@@ -265,7 +273,30 @@ function usage(): Record<string, number> {
   return { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 };
 }
 
+/** One small vector per input, from the input's length: enough to tell inputs apart in a spec. */
+function embeddingsBody(record: Recording): unknown {
+  const input = (record.body as { input?: unknown } | null)?.input;
+  const inputs = Array.isArray(input) && !input.every((item) => typeof item === 'number') ? input : [input];
+  return {
+    object: 'list',
+    data: inputs.map((item, index) => ({ object: 'embedding', index, embedding: [String(item).length, index, 0.5] })),
+    model: record.model ?? 'fake',
+    usage: { prompt_tokens: 4, total_tokens: 4 },
+  };
+}
+
 function completionBody(record: Recording, content: string): unknown {
+  if (record.endpoint === 'embedding') return embeddingsBody(record);
+  if (record.endpoint === 'text_completion') {
+    return {
+      id: `cmpl-fake-${record.index}`,
+      object: 'text_completion',
+      created,
+      model: record.model ?? 'fake',
+      choices: [{ index: 0, text: content, finish_reason: 'stop', logprobs: null }],
+      usage: usage(),
+    };
+  }
   return {
     id: `chatcmpl-fake-${record.index}`,
     object: 'chat.completion',
@@ -283,6 +314,7 @@ function wantsUsage(body: unknown): boolean {
 
 /** The data payloads of a stream behaviour, `[DONE]` excluded. */
 function streamEvents(record: Recording, behaviour: StreamBehaviour): unknown[] {
+  if (record.endpoint === 'text_completion') return textStreamEvents(record, behaviour);
   const base = { id: `chatcmpl-fake-${record.index}`, object: 'chat.completion.chunk', created, model: record.model ?? 'fake' };
   const chunk = (delta: unknown, finish: string | null): unknown => ({
     ...base,
@@ -292,6 +324,17 @@ function streamEvents(record: Recording, behaviour: StreamBehaviour): unknown[] 
   for (const piece of behaviour.content ?? words(defaultContent(record.model))) events.push(chunk({ content: piece }, null));
   const finishReason = behaviour.finishReason === undefined ? 'stop' : behaviour.finishReason;
   if (finishReason !== null) events.push(chunk({}, finishReason));
+  if (behaviour.usage ?? wantsUsage(record.body)) events.push({ ...base, choices: [], usage: usage() });
+  return events;
+}
+
+/** A text-completion stream as OpenAI sends it: `text_completion` pieces, no role piece. */
+function textStreamEvents(record: Recording, behaviour: StreamBehaviour): unknown[] {
+  const base = { id: `cmpl-fake-${record.index}`, object: 'text_completion', created, model: record.model ?? 'fake' };
+  const piece = (text: string, finish: string | null): unknown => ({ ...base, choices: [{ index: 0, text, finish_reason: finish, logprobs: null }] });
+  const events = (behaviour.content ?? words(defaultContent(record.model))).map((text) => piece(text, null));
+  const finishReason = behaviour.finishReason === undefined ? 'stop' : behaviour.finishReason;
+  if (finishReason !== null) events.push(piece('', finishReason));
   if (behaviour.usage ?? wantsUsage(record.body)) events.push({ ...base, choices: [], usage: usage() });
   return events;
 }
@@ -375,6 +418,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       method: req.method ?? 'GET',
       path,
       model,
+      endpoint: route?.endpoint,
       body,
       headers: req.headers,
       receivedAt: Date.now(),

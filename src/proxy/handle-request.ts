@@ -1,9 +1,10 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AuthenticationError, BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
+import type { CallKindName } from '../router/call-kind.js';
 import { sentAnyKey } from './bearer-auth.js';
 import { headerTimeoutMs } from './effective-timeout-ms.js';
-import { handleChatCompletion } from './handle-chat-completion.js';
+import { handleCall } from './handle-call.js';
 import { untriedHeaders } from './litellm-headers.js';
 import { ActiveRequest } from './active-requests.js';
 import type { ProxyContext } from './proxy-context.js';
@@ -25,11 +26,21 @@ function methodNotAllowed(res: ServerResponse, record: RequestRecord, allow: str
   writeError(res, error, { ...headers, allow });
 }
 
+/** The call routes (DESIGN §9), each with its kind of call. */
+const callRoutes: ReadonlyMap<string, CallKindName> = new Map([
+  ['/v1/chat/completions', 'chat'],
+  ['/chat/completions', 'chat'],
+  ['/v1/completions', 'text_completion'],
+  ['/completions', 'text_completion'],
+  ['/v1/embeddings', 'embedding'],
+  ['/embeddings', 'embedding'],
+]);
+
 function isChatRoute(path: string): boolean {
-  return path === '/v1/chat/completions' || path === '/chat/completions';
+  return callRoutes.has(path);
 }
 
-/** A chat-route answer given before the call reached the router still carries the `x-litellm-*` headers. */
+/** A call-route answer given before the call reached the router still carries the `x-litellm-*` headers. */
 function chatRefusalHeaders(ctx: ProxyContext, req: IncomingMessage, path: string): OutgoingHttpHeaders {
   return isChatRoute(path) ? untriedHeaders(headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)) : {};
 }
@@ -62,11 +73,12 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
     record.error = error.code;
     return writeError(res, error, { ...chatRefusalHeaders(ctx, req, path), 'www-authenticate': 'Bearer' });
   }
+  const kind = callRoutes.get(path);
+  if (kind !== undefined) {
+    if (method !== 'POST') return methodNotAllowed(res, record, 'POST', chatRefusalHeaders(ctx, req, path));
+    return handleCall(ctx, req, res, record, active, kind);
+  }
   switch (path) {
-    case '/v1/chat/completions':
-    case '/chat/completions':
-      if (method !== 'POST') return methodNotAllowed(res, record, 'POST', chatRefusalHeaders(ctx, req, path));
-      return handleChatCompletion(ctx, req, res, record, active);
     case '/v1/models':
     case '/models':
       if (method !== 'GET') return methodNotAllowed(res, record, 'GET');

@@ -5,7 +5,8 @@ import type { RouterRequest } from '../protocol/chat.js';
 import type { CallOutput } from './attempt.js';
 import { callAttempts$ } from './call-attempts.js';
 import { CallState } from './call-state.js';
-import { parseRequest } from './parse-request.js';
+import type { CallKind } from './call-kind.js';
+import { type AnyRouterRequest, parseRequest } from './parse-request.js';
 import type { CallInfo } from './router-events.js';
 import type { RouterCore } from './router-core.js';
 
@@ -40,10 +41,10 @@ function checkGroups(core: RouterCore, call: CallState, request: RouterRequest):
 }
 
 /** A call validated and set up, or why it cannot run. */
-function startCall(core: RouterCore, request: RouterRequest): CallState {
+function startCall(core: RouterCore, kind: CallKind, request: RouterRequest): CallState {
   // Checked on subscribe: the Observable is cold and may have been made before close().
   if (core.lifecycle.closed) throw new ServiceUnavailableError('the router is closed', { code: 'router_closed' });
-  const parsed = parseRequest(request);
+  const parsed = parseRequest(request, kind);
   const { settings, scheduler } = core;
   const timeoutMs = parsed.timeoutMs ?? settings.timeoutMs;
   const call = new CallState(
@@ -88,11 +89,11 @@ class CommittedCall implements CallInfo {
  * layer on every request (bench/README.md), and the deadline, the final error and the commit all need
  * the same call state anyway. `deadline()` stays exported for callers composing their own pipelines.
  */
-export function call$(core: RouterCore, request: RouterRequest, onCommit?: (info: CallInfo) => void): Observable<CallOutput> {
+export function call$(core: RouterCore, kind: CallKind, request: AnyRouterRequest, onCommit?: (info: CallInfo) => void): Observable<CallOutput> {
   return new Observable<CallOutput>((subscriber) => {
     let call: CallState;
     try {
-      call = startCall(core, request);
+      call = startCall(core, kind, request as RouterRequest);
     } catch (error) {
       subscriber.error(toRxllmError(error));
       return undefined;

@@ -7,6 +7,7 @@ import type { FallbackEntry, RouterRequest } from '../protocol/chat.js';
 import type { EmbeddingRouterRequest } from '../protocol/embedding.js';
 import type { TextRouterRequest } from '../protocol/text-completion.js';
 import { type CallKind, chatKind } from './call-kind.js';
+import { deepestField, maxBodyDepth } from './deepest-field.js';
 
 // The fields every kind shares: `model`, `stream`, and LiteLLM's per-request extras.
 const commonFields = {
@@ -80,15 +81,25 @@ function optionalMs(seconds: number | null | undefined): number | undefined {
   return seconds === undefined || seconds === null ? undefined : secondsToMs(seconds);
 }
 
+/** A request of any kind, as the Router's methods take them. */
+export type AnyRouterRequest = RouterRequest | TextRouterRequest | EmbeddingRouterRequest;
+
 /**
- * Validates a request and splits it into the upstream body and rxllm's per-request settings.
- * Throws a 400 `BadRequestError` whose `param` is the first bad field and whose message lists all.
+ * Validates a request of `kind` (chat by default) and splits it into the upstream body and rxllm's
+ * per-request settings. Throws a 400 `BadRequestError` whose `param` is the first bad field and
+ * whose message lists all.
  */
-export function parseRequest(request: RouterRequest | TextRouterRequest | EmbeddingRouterRequest, kind: CallKind = chatKind): ParsedRequest {
+export function parseRequest(request: AnyRouterRequest, kind: CallKind = chatKind): ParsedRequest {
   let schema = schemas.get(kind);
   if (schema === undefined) {
     schema = schemaOf(kind);
     schemas.set(kind, schema);
+  }
+  // Before anything walks it recursively (zod, the upstream's JSON.stringify): a body nested
+  // thousands of levels deep would overflow the stack and come back as a 500.
+  const tooDeep = deepestField(request as Readonly<Record<string, unknown>>);
+  if (tooDeep !== undefined) {
+    throw new BadRequestError(`invalid request: ${tooDeep}: nested more than ${maxBodyDepth} levels deep`, { code: 'invalid_request', param: tooDeep });
   }
   const parsed = schema.safeParse(request);
   if (!parsed.success) {

@@ -27,7 +27,10 @@ import type {
 } from '../protocol/chat.js';
 import type { Provider } from '../providers/provider.js';
 import { strategyFor } from '../routing/strategy-for.js';
-import type { CallOutput } from './attempt.js';
+import type { EmbeddingResponse, EmbeddingRouterRequest } from '../protocol/embedding.js';
+import type { TextCompletion, TextRouterRequest } from '../protocol/text-completion.js';
+import { type CallKind, type CallOutput, chatKind, embeddingKind, textCompletionKind } from './call-kind.js';
+import type { AnyRouterRequest } from './parse-request.js';
 import { call$ } from './call-pipeline.js';
 import { defaultProvider } from './default-provider.js';
 import type { RouterCore } from './router-core.js';
@@ -150,19 +153,68 @@ export class Router {
   completion$(request: NonStreamingRouterRequest, options?: CallOptions): Observable<ChatCompletion>;
   completion$(request: RouterRequest, options?: CallOptions): Observable<ChatCompletion | ChatCompletionChunk>;
   completion$(request: RouterRequest, options: CallOptions = {}): Observable<CallOutput> {
-    return call$(this.core, request, options.onCommit);
+    return call$(this.core, chatKind, request, options.onCommit);
   }
 
   /** A non-streaming call as a Promise. */
   completion(request: RouterRequest, options: PromiseCallOptions = {}): Promise<ChatCompletion> {
+    return this.settle(chatKind, request, options, 'completion() does not stream: use stream() or completion$()') as Promise<ChatCompletion>;
+  }
+
+  /** A streaming call as an async iterable; breaking out of the loop aborts the call. */
+  stream(request: RouterRequest, options: PromiseCallOptions = {}): AsyncIterableIterator<ChatCompletionChunk> {
+    return toAsyncIterable(this.completion$({ ...request, stream: true }), options.signal);
+  }
+
+  /**
+   * A text completion (OpenAI's `/v1/completions`: `prompt` a string, strings or tokens) as a cold
+   * Observable: one `TextCompletion`, or its streamed pieces when `request.stream` — under the same
+   * deadline, clocks, retries, fallbacks and commit point as a chat call (DESIGN §9). A deployment
+   * of a chat-only provider gets the prompt as one user message.
+   *
+   * @example
+   * router.textCompletion$({ model: 'gpt-3.5-turbo-instruct', prompt: 'Say hi', stream: true })
+   *   .subscribe((piece) => process.stdout.write(piece.choices[0]?.text ?? ''));
+   */
+  textCompletion$(request: TextRouterRequest, options: CallOptions = {}): Observable<TextCompletion> {
+    return call$(this.core, textCompletionKind, request, options.onCommit) as Observable<TextCompletion>;
+  }
+
+  /** A non-streaming text completion as a Promise. */
+  textCompletion(request: TextRouterRequest, options: PromiseCallOptions = {}): Promise<TextCompletion> {
+    return this.settle(textCompletionKind, request, options, 'textCompletion() does not stream: use textStream() or textCompletion$()') as Promise<TextCompletion>;
+  }
+
+  /** A streaming text completion as an async iterable; breaking out of the loop aborts the call. */
+  textStream(request: TextRouterRequest, options: PromiseCallOptions = {}): AsyncIterableIterator<TextCompletion> {
+    return toAsyncIterable(this.textCompletion$({ ...request, stream: true }), options.signal);
+  }
+
+  /**
+   * Embeddings (OpenAI's `/v1/embeddings`: `input` a string, strings or tokens) as a cold Observable
+   * of one `EmbeddingResponse`. A deployment's `timeout` caps each attempt; retries, fallbacks,
+   * cooldowns, routing and usage apply as for chat (DESIGN §9).
+   *
+   * @example
+   * const { data } = await router.embedding({ model: 'text-embedding-3-small', input: ['a', 'b'] });
+   */
+  embedding$(request: EmbeddingRouterRequest, options: CallOptions = {}): Observable<EmbeddingResponse> {
+    return call$(this.core, embeddingKind, request, options.onCommit) as Observable<EmbeddingResponse>;
+  }
+
+  /** Embeddings as a Promise. */
+  embedding(request: EmbeddingRouterRequest, options: PromiseCallOptions = {}): Promise<EmbeddingResponse> {
+    return this.settle(embeddingKind, request, options, 'embeddings do not stream') as Promise<EmbeddingResponse>;
+  }
+
+  /** A non-streaming call of `kind` as a Promise, aborted by `options.signal` (rejecting with its reason). */
+  private settle(kind: CallKind, request: AnyRouterRequest, options: PromiseCallOptions, streamMessage: string): Promise<CallOutput> {
     if (request.stream === true) {
-      return Promise.reject(
-        new BadRequestError('completion() does not stream: use stream() or completion$()', { param: 'stream', code: 'invalid_request' }),
-      );
+      return Promise.reject(new BadRequestError(streamMessage, { param: 'stream', code: 'invalid_request' }));
     }
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    let result$ = this.completion$(request as NonStreamingRouterRequest);
+    let result$ = call$(this.core, kind, request);
     if (signal !== undefined) {
       const aborted$ = fromEvent(signal, 'abort');
       result$ = result$.pipe(takeUntil(aborted$));
@@ -170,11 +222,6 @@ export class Router {
     return firstValueFrom(result$).catch((error: unknown) => {
       throw signal?.aborted ? signal.reason : error;
     });
-  }
-
-  /** A streaming call as an async iterable; breaking out of the loop aborts the call. */
-  stream(request: RouterRequest, options: PromiseCallOptions = {}): AsyncIterableIterator<ChatCompletionChunk> {
-    return toAsyncIterable(this.completion$({ ...request, stream: true }), options.signal);
   }
 
   /**

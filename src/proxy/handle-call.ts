@@ -1,13 +1,16 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { Subscription } from 'rxjs';
+import { type Observable, Subscription } from 'rxjs';
 import { APIConnectionError, BadRequestError } from '../errors/error-classes.js';
 import { RxllmError } from '../errors/rxllm-error.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
-import type { ChatCompletion, ChatCompletionChunk, RouterRequest } from '../protocol/chat.js';
+import type { RouterRequest } from '../protocol/chat.js';
+import type { EmbeddingRouterRequest } from '../protocol/embedding.js';
+import type { TextRouterRequest } from '../protocol/text-completion.js';
+import type { CallKindName, CallOutput } from '../router/call-kind.js';
+import type { Router } from '../router/router.js';
 import { upstreamJsonOf } from '../providers/upstream-json.js';
 import type { CallInfo } from '../router/router-events.js';
 import { applyTimeoutHeaders } from './apply-timeout-headers.js';
-import { deepestField, maxBodyDepth } from './deepest-field.js';
 import { effectiveTimeoutMs, headerTimeoutMs } from './effective-timeout-ms.js';
 import { callHeaders, errorHeaders, untriedHeaders } from './litellm-headers.js';
 import type { ActiveRequest } from './active-requests.js';
@@ -51,11 +54,6 @@ function parseBody(req: IncomingMessage, buffer: Buffer, routerTimeoutMs: number
     const invalid = new BadRequestError('the request body must be a JSON object', { code: 'invalid_request' });
     return new RejectedBody(invalid, headerTimeoutMs(req.headers, routerTimeoutMs));
   }
-  const tooDeep = deepestField(body);
-  if (tooDeep !== undefined) {
-    const invalid = new BadRequestError(`${tooDeep}: nested more than ${maxBodyDepth} levels deep`, { code: 'invalid_request', param: tooDeep });
-    return new RejectedBody(invalid, headerTimeoutMs(req.headers, routerTimeoutMs));
-  }
   try {
     applyTimeoutHeaders(req.headers, body);
   } catch (error) {
@@ -64,20 +62,34 @@ function parseBody(req: IncomingMessage, buffer: Buffer, routerTimeoutMs: number
   return body;
 }
 
+/** The router's call of `kind` for a request body. */
+function callOf(router: Router, kind: CallKindName, body: Record<string, unknown>, onCommit: (info: CallInfo) => void): Observable<CallOutput> {
+  switch (kind) {
+    case 'chat':
+      return router.completion$(body as RouterRequest, { onCommit });
+    case 'text_completion':
+      return router.textCompletion$(body as TextRouterRequest, { onCommit });
+    case 'embedding':
+      return router.embedding$(body as EmbeddingRouterRequest, { onCommit });
+  }
+}
+
 /**
- * `POST /v1/chat/completions`: reads the body (size-limited), merges the `x-litellm-*` timeout
+ * `POST /v1/chat/completions`, `/v1/completions` and `/v1/embeddings` (the `kind` of call, DESIGN
+ * §9): reads the body (size-limited), merges the `x-litellm-*` timeout
  * headers in, and runs the call through the router. JSON answers are written whole; streams are
  * written as SSE, with the status line and headers sent only when the first chunk is ready, so a
  * call that fails before it still gets a proper error status. A stream that fails after it ends
  * with one `data: {"error": ...}` event and no `[DONE]`. The client closing the connection
  * unsubscribes the call at once, which aborts the upstream request.
  */
-export function handleChatCompletion(
+export function handleCall(
   ctx: ProxyContext,
   req: IncomingMessage,
   res: ServerResponse,
   record: RequestRecord,
   active: ActiveRequest,
+  kind: CallKindName,
 ): void {
   // Until the call runs, a drain that runs out of time refuses it as any chat request: with the headers.
   active.abort = (error) => {
@@ -102,11 +114,18 @@ export function handleChatCompletion(
     stripLitellmOnlyKeys(body);
     record.model = typeof body['model'] === 'string' ? body['model'] : undefined;
     record.stream = body['stream'] === true;
-    runCall(ctx, res, body, record, active);
+    runCall(ctx, res, body, record, active, kind);
   });
 }
 
-function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, unknown>, record: RequestRecord, active: ActiveRequest): void {
+function runCall(
+  ctx: ProxyContext,
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  record: RequestRecord,
+  active: ActiveRequest,
+  kind: CallKindName,
+): void {
   const stream = record.stream === true;
   const timeoutMs = effectiveTimeoutMs(body, ctx.router.settings.timeoutMs);
   const subscription = new Subscription();
@@ -146,14 +165,14 @@ function runCall(ctx: ProxyContext, res: ServerResponse, body: Record<string, un
   // Set before subscribing: the client may leave at any point, even during a sync answer.
   active.onClose = () => subscription.unsubscribe();
 
-  const call$ = ctx.router.completion$(body as RouterRequest, { onCommit });
+  const call$ = callOf(ctx.router, kind, body, onCommit);
   subscription.add(
     call$.subscribe({
       next: stream
-        ? (chunk: ChatCompletion | ChatCompletionChunk) => {
+        ? (chunk: CallOutput) => {
             res.write(`data: ${upstreamJsonOf(chunk) ?? JSON.stringify(chunk)}\n\n`);
           }
-        : (completion: ChatCompletion | ChatCompletionChunk) => {
+        : (completion: CallOutput) => {
             // The upstream's bytes when the completion is theirs unchanged: no second serialisation.
             const json = upstreamJsonOf(completion) ?? JSON.stringify(completion);
             const headers = info === undefined ? {} : callHeaders(info);

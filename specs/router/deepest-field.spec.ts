@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepestField, maxBodyDepth } from '../../src/proxy/deepest-field.js';
+import { deepestField, maxBodyDepth } from '../../src/router/deepest-field.js';
 
 function nested(depth: number): unknown {
   let value: unknown = 'leaf';
