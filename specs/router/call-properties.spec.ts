@@ -8,6 +8,7 @@ import {
   endsByDeadline,
   endsExactlyOnce,
   errorsAreTyped,
+  finalErrorListsAttempts,
   retriesFollowRules,
   successesRecorded,
   upstreamReleased,
@@ -61,6 +62,8 @@ describe('Router call invariants (property-based, virtual time)', () => {
   it('unsubscribes, or sees ended, every upstream call it subscribed', () => holds(upstreamReleased));
 
   it("records every answer a caller got as a success of the deployment that gave it, whichever API", () => holds(successesRecorded));
+
+  it('lists every attempt the call started, with its code and status, on the final error', () => holds(finalErrorListsAttempts));
 
   it('retries 408, 409, 429, 5xx, connection errors and timeouts at once elsewhere while retries remain; never 400, 403, 404, 413, 422', () =>
     holds(retriesFollowRules));

@@ -211,13 +211,13 @@ function healthyAnswer(shortestMs: number | undefined): fc.Arbitrary<Behaviour> 
  */
 export const healthScenarioArbitrary: fc.Arbitrary<Scenario> = routerArbitrary(2)
   .map((router): RouterSpec => {
-    const { timeout, disable_cooldowns, allowed_fails, cooldown_time, ...settings } = router.settings;
-    void timeout;
-    void disable_cooldowns;
+    const { allowed_fails, cooldown_time } = router.settings;
     return {
       ...router,
       settings: compact<RouterSpec['settings']>({
-        ...settings,
+        ...router.settings,
+        timeout: undefined,
+        disable_cooldowns: undefined,
         allowed_fails: allowed_fails === undefined ? undefined : 0,
         cooldown_time: cooldown_time === 0 ? undefined : cooldown_time,
       }),

@@ -156,6 +156,13 @@ export function deliversOnce(outcome: Outcome): void {
       if (values.some((value) => value?.object !== 'chat.completion')) fail(record, 'a non-streaming call delivered something other than a completion');
     }
     if (record.spec.caller.kind === 'observe' || record.spec.caller.kind === 'unsubscribe') {
+      // The commit point (DESIGN §4): once a value went out, no attempt starts for the call.
+      const firstValue = outcome.log.findIndex((entry) => entry.type === 'next' && entry.call === record.index);
+      const callId = outcome.routerCallIds.get(record.index);
+      const startedAfter = outcome.log.find(
+        (entry, index) => index > firstValue && firstValue !== -1 && entry.type === 'event' && entry.event.type === 'attemptStarted' && entry.event.call === callId,
+      );
+      if (startedAfter !== undefined) fail(record, `an attempt started at ${startedAfter.at} after the call's first value`);
       const notifications = notificationsOf(outcome, record.index);
       const error = notifications.findIndex((entry) => entry.type === 'error');
       if (error !== -1 && notifications.slice(error + 1).some((entry) => entry.type === 'next')) fail(record, 'a value after the error');
@@ -276,6 +283,26 @@ function streamCompleted(outcome: Outcome, record: CallRecord): boolean {
       return isDone(record.iterated[record.iterated.length - 1]);
     default:
       return false;
+  }
+}
+
+/**
+ * 10. A call's final error lists every attempt the call started, in order, each with the code and
+ * status its `attemptFailed` reported (the one the deadline cut included), whichever API the caller used.
+ */
+export function finalErrorListsAttempts(outcome: Outcome): void {
+  const all = events(outcome);
+  for (const record of outcome.calls) {
+    const error = errorsOf(outcome, record)[0];
+    if (!(error instanceof RxllmError)) continue;
+    const callId = outcome.routerCallIds.get(record.index);
+    const mine = all.filter(({ event }) => 'call' in event && event.call === callId).map(({ event }) => event);
+    const started = mine.filter((event) => event.type === 'attemptStarted').map((event) => event.deployment);
+    const failed = mine.flatMap((event) => (event.type === 'attemptFailed' ? [`${event.deployment} ${event.status} ${event.code}`] : []));
+    const listed = error.attempts.map((attempt) => `${attempt.deployment} ${attempt.status} ${attempt.code}`);
+    if (listed.length !== started.length || listed.join() !== failed.join()) {
+      fail(record, `error ${error.status} ${error.code} lists [${listed.join('; ')}], the call started [${started.join('; ')}] and reported failed [${failed.join('; ')}]`);
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import type fc from 'fast-check';
 const seedSetting = process.env['FC_SEED'];
 
 export const propertyRuns: fc.Parameters<unknown> = {
-  numRuns: Number(process.env['FC_RUNS'] ?? 250),
+  numRuns: Number(process.env['FC_RUNS'] ?? 300),
   ...(seedSetting === 'random' ? {} : { seed: Number(seedSetting ?? 20_261_202) }),
   ...(process.env['FC_PATH'] === undefined ? {} : { path: process.env['FC_PATH'] }),
 };
