@@ -59,7 +59,7 @@ describe('Router call invariants (property-based, virtual time)', () => {
 
   it('cools a deployment only right after a counted failure of its own', () => holds(cooledOnlyByCountedFailures));
 
-  it('unsubscribes, or sees ended, every upstream call it subscribed', () => holds(upstreamReleased));
+  it('unsubscribes every upstream call in the tick its call ends or its caller leaves, leaving none open', () => holds(upstreamReleased));
 
   it("records every answer a caller got as a success of the deployment that gave it, whichever API", () => holds(successesRecorded));
 

@@ -242,9 +242,26 @@ export function neverBlamed(outcome: Outcome, id: string): void {
   }
 }
 
-/** 7. Every upstream subscription was unsubscribed, completed or errored by the end. */
+/**
+ * 7. Every upstream subscription was unsubscribed, completed or errored by the end; and (DESIGN §1)
+ * in the very tick its call ended or its caller left, never later.
+ */
 export function upstreamReleased(outcome: Outcome): void {
   if (outcome.liveUpstream !== 0) throw new Error(`${outcome.liveUpstream} upstream subscriptions still open at the end`);
+  for (const record of outcome.calls) {
+    const callId = outcome.routerCallIds.get(record.index);
+    if (callId === undefined) continue;
+    const ended = outcome.log.find(
+      (entry) => (entry.type === 'error' || entry.type === 'complete' || entry.type === 'unsubscribe') && entry.call === record.index,
+    );
+    if (ended === undefined) continue;
+    for (const upstream of outcome.upstreamCalls) {
+      if (upstream.call !== callId || upstream.at > ended.at) continue;
+      if (upstream.closedAt === undefined || upstream.closedAt > ended.at) {
+        fail(record, `upstream ${upstream.tag} still open at ${ended.at}, when the call's ${ended.type} happened (closed at ${upstream.closedAt ?? 'never'})`);
+      }
+    }
+  }
 }
 
 /**

@@ -110,8 +110,11 @@ function seededRandom(seed: number): () => number {
 
 export async function runScenario(scenario: Scenario): Promise<Outcome> {
   const testScheduler = new TestScheduler(() => undefined);
-  const upstream = countingProvider(scenario.router.deployments, testScheduler);
   const log: LogEntry[] = [];
+  // An attempt announces itself on events$ just before it calls the provider: the provider call
+  // belongs to the call of the latest attemptStarted.
+  let lastStarted: number | undefined;
+  const upstream = countingProvider(scenario.router.deployments, testScheduler, () => lastStarted);
   const routerCallIds = new Map<number, number>();
   const calls: CallRecord[] = [];
   const iterators = new Map<number, AsyncIterableIterator<ChatCompletionChunk>>();
@@ -129,6 +132,7 @@ export async function runScenario(scenario: Scenario): Promise<Outcome> {
       known.add(event.call);
       routerCallIds.set(subscribing, event.call);
     }
+    if (event.type === 'attemptStarted') lastStarted = event.call;
     log.push({ type: 'event', at: testScheduler.now(), event });
   });
 

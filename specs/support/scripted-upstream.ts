@@ -118,6 +118,10 @@ export interface UpstreamCall {
   readonly stream: boolean;
   readonly behaviour: Behaviour;
   readonly at: number;
+  /** The router's id of the call the attempt belongs to, as `owner` said when the provider was called. */
+  readonly call: number | undefined;
+  /** When its subscription ended (unsubscribed, completed or errored); undefined while open. */
+  closedAt: number | undefined;
 }
 
 export interface CountingProvider {
@@ -129,9 +133,14 @@ export interface CountingProvider {
 
 /**
  * A provider whose n-th call to a deployment plays `script[n % script.length]`, counting the
- * subscriptions that are still open. A call to a deployment without a script throws (a spec bug).
+ * subscriptions that are still open and noting when each ended. `owner` names the router call each
+ * provider call is for. A call to a deployment without a script throws (a spec bug).
  */
-export function countingProvider(deployments: readonly DeploymentSpec[], scheduler: SchedulerLike): CountingProvider {
+export function countingProvider(
+  deployments: readonly DeploymentSpec[],
+  scheduler: SchedulerLike,
+  owner: () => number | undefined = () => undefined,
+): CountingProvider {
   const calls: UpstreamCall[] = [];
   const counts = new Map<string, number>();
   let live = 0;
@@ -147,13 +156,15 @@ export function countingProvider(deployments: readonly DeploymentSpec[], schedul
         const behaviour = script[index % script.length];
         if (behaviour === undefined) throw new Error(`no script for deployment ${id}`);
         const tag = `${id}#${index}`;
-        calls.push({ tag, deployment: id, stream: request.stream, behaviour, at: scheduler.now() });
+        const call: UpstreamCall = { tag, deployment: id, stream: request.stream, behaviour, at: scheduler.now(), call: owner(), closedAt: undefined };
+        calls.push(call);
         const upstream$ = steps$(behaviourSteps(behaviour, request.stream, tag), scheduler);
         return new Observable<Output>((subscriber) => {
           live += 1;
           const subscription = upstream$.subscribe(subscriber);
           return () => {
             live -= 1;
+            call.closedAt = scheduler.now();
             subscription.unsubscribe();
           };
         });
