@@ -1,18 +1,9 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { scenarioArbitrary } from '../support/arbitraries.js';
-import {
-  attemptsAccounted,
-  cooledOnlyByCountedFailures,
-  deliversOnce,
-  endsByDeadline,
-  endsExactlyOnce,
-  errorsAreTyped,
-  finalErrorListsAttempts,
-  retriesFollowRules,
-  successesRecorded,
-  upstreamReleased,
-} from '../support/call-invariants.js';
+import { attemptsAccounted, retriesFollowRules, successesRecorded, upstreamReleased } from '../support/attempt-invariants.js';
+import { deliversOnce, endsByDeadline, endsExactlyOnce, errorsAreTyped, finalErrorListsAttempts } from '../support/call-invariants.js';
+import { cooledOnlyByCountedFailures } from '../support/health-invariants.js';
 import { propertyRuns } from '../support/property-runs.js';
 import { type Outcome, runScenario } from '../support/run-scenario.js';
 import type { Scenario } from '../support/scenario.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { healthScenarioArbitrary, healthyDeployment } from '../support/arbitraries.js';
-import { cooledOnlyByCountedFailures, neverBlamed } from '../support/call-invariants.js';
+import { cooledOnlyByCountedFailures, neverBlamed } from '../support/health-invariants.js';
 import { propertyRuns } from '../support/property-runs.js';
 import { runScenario } from '../support/run-scenario.js';
 
