@@ -3,11 +3,13 @@
 // requests with their overrides; and callers of each API. Small virtual times (tens of ms) so that
 // clocks, answers and hangs collide often.
 import fc from 'fast-check';
+import type { RoutingStrategyName } from '../../src/config/router-config-schema.js';
 import type {
   Behaviour,
   Caller,
   CallSpec,
   ClockSettings,
+  DeploymentParams,
   DeploymentSpec,
   RequestSpec,
   RouterSpec,
@@ -67,6 +69,14 @@ const clockSettings: fc.Arbitrary<ClockSettings> = fc
   })
   .map((settings) => compact<ClockSettings>(settings));
 
+// Every attempt at the deployment hangs (rarely: it makes the whole deployment useless).
+const deploymentParams: fc.Arbitrary<DeploymentParams> = fc
+  .tuple(clockSettings, sometimes(fc.constant(true), 12))
+  .map(([clocks, mockTimeout]) => compact<DeploymentParams>({ ...clocks, mock_timeout: mockTimeout }));
+
+// No rpm / tpm / max_parallel_requests are set, so every strategy can always pick a healthy deployment.
+const routingStrategy = fc.constantFrom('simple-shuffle', 'least-busy', 'latency-based-routing', 'usage-based-routing-v2', 'cost-based-routing') satisfies fc.Arbitrary<RoutingStrategyName>;
+
 function groupName(index: number): string {
   return `g${index}`;
 }
@@ -75,7 +85,7 @@ function groupName(index: number): string {
 function deploymentsArbitrary(sizes: readonly number[]): fc.Arbitrary<DeploymentSpec[]> {
   const specs = sizes.flatMap((size, group) =>
     Array.from({ length: size }, (_, index) =>
-      fc.record({ params: clockSettings, script: fc.array(behaviourArbitrary, { minLength: 1, maxLength: 4 }) }).map(
+      fc.record({ params: deploymentParams, script: fc.array(behaviourArbitrary, { minLength: 1, maxLength: 4 }) }).map(
         ({ params, script }): DeploymentSpec => ({ id: `${groupName(group)}-d${index}`, group: groupName(group), params, script }),
       ),
     ),
@@ -118,6 +128,7 @@ export function routerArbitrary(minFirstGroup = 1): fc.Arbitrary<RouterSpec> {
             num_retries: sometimes(fc.integer({ min: 0, max: 3 })),
             cooldown_time: sometimes(fc.oneof(fc.constant(0), seconds(10, 2000)), 3),
             allowed_fails: sometimes(fc.integer({ min: 0, max: 3 })),
+            routing_strategy: sometimes(routingStrategy),
             disable_cooldowns: sometimes(fc.constant(true), 5),
             fallbacks: fallbacksArbitrary(groups),
           })
@@ -145,6 +156,8 @@ export function requestArbitrary(groups: readonly string[], firstGroupOdds = 1):
         mock_timeout: sometimes(fc.constant(true), 4),
         mock_testing_fallbacks: sometimes(fc.constant(true), 6),
         fallbacks: groups.length < 2 ? fc.constant(undefined) : sometimes(fc.shuffledSubarray(groups.filter((other) => other !== group)), 4),
+        disable_fallbacks: sometimes(fc.constant(true), 8),
+        cooldown_time: sometimes(fc.oneof(fc.constant(0), seconds(10, 2000)), 8),
       })
       .map((request) => compact<RequestSpec>(request)),
   );
@@ -222,8 +235,15 @@ export const healthScenarioArbitrary: fc.Arbitrary<Scenario> = routerArbitrary(2
         cooldown_time: cooldown_time === 0 ? undefined : cooldown_time,
       }),
       deployments: router.deployments.map((deployment) =>
-        deployment.id === healthyDeployment && deployment.params.cooldown_time === 0
-          ? { ...deployment, params: compact<ClockSettings>({ ...deployment.params, cooldown_time: undefined }) }
+        deployment.id === healthyDeployment
+          ? {
+              ...deployment,
+              params: compact<DeploymentParams>({
+                ...deployment.params,
+                mock_timeout: undefined,
+                cooldown_time: deployment.params.cooldown_time === 0 ? undefined : deployment.params.cooldown_time,
+              }),
+            }
           : deployment,
       ),
     };

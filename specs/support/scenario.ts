@@ -2,6 +2,7 @@
 // deployment's upstream does on each call, and a few calls with the way their caller consumes them.
 // Plain data, so that fast-check can print and shrink a counterexample. Times are virtual ms
 // (one TestScheduler frame each); durations that go into configs and requests are seconds.
+import type { RoutingStrategyName } from '../../src/config/router-config-schema.js';
 
 /** An upstream status the scripted provider answers with, or a connection failure. */
 export type UpstreamFault = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 422 | 429 | 500 | 503 | 529 | 'connection';
@@ -35,11 +36,16 @@ export interface ClockSettings {
   readonly cooldown_time?: number;
 }
 
+/** A deployment's `litellm_params` beyond its model: its clocks, and maybe a mock hang of every attempt. */
+export interface DeploymentParams extends ClockSettings {
+  readonly mock_timeout?: boolean;
+}
+
 export interface DeploymentSpec {
   /** `model_info.id`: `<group>-d<n>`. */
   readonly id: string;
   readonly group: string;
-  readonly params: ClockSettings;
+  readonly params: DeploymentParams;
   /** The n-th upstream call to this deployment does `script[n % script.length]`. */
   readonly script: readonly Behaviour[];
 }
@@ -49,6 +55,7 @@ export interface RouterSpec {
   readonly deployments: readonly DeploymentSpec[];
   readonly settings: ClockSettings & {
     readonly allowed_fails?: number;
+    readonly routing_strategy?: RoutingStrategyName;
     readonly disable_cooldowns?: boolean;
     readonly fallbacks?: readonly Readonly<Record<string, readonly string[]>>[];
   };
@@ -65,6 +72,8 @@ export interface RequestSpec {
   readonly mock_timeout?: boolean;
   readonly mock_testing_fallbacks?: boolean;
   readonly fallbacks?: readonly string[];
+  readonly disable_fallbacks?: boolean;
+  readonly cooldown_time?: number;
 }
 
 /** How the caller consumes its call. */
