@@ -5,8 +5,11 @@ import type fc from 'fast-check';
 
 const seedSetting = process.env['FC_SEED'];
 
+/** Cases per property. */
+export const runs = Number(process.env['FC_RUNS'] ?? 300);
+
 export const propertyRuns: fc.Parameters<unknown> = {
-  numRuns: Number(process.env['FC_RUNS'] ?? 300),
+  numRuns: runs,
   ...(seedSetting === 'random' ? {} : { seed: Number(seedSetting ?? 20_261_202) }),
   ...(process.env['FC_PATH'] === undefined ? {} : { path: process.env['FC_PATH'] }),
 };

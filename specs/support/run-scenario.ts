@@ -74,6 +74,7 @@ export interface Outcome {
   readonly states: ReadonlyMap<string, DeploymentState>;
 }
 
+/** The scenario's router as `new Router` takes it (LiteLLM's keys, seconds). */
 export function routerConfig(router: RouterSpec): RouterConfig {
   const { fallbacks, ...settings } = router.settings;
   const config: RouterConfig = {
@@ -88,6 +89,7 @@ export function routerConfig(router: RouterSpec): RouterConfig {
   return config;
 }
 
+/** The call's request: one user message and the call's overrides. */
 export function routerRequest(spec: CallSpec): RouterRequest {
   const { fallbacks, ...request } = spec.request;
   return {
@@ -108,6 +110,11 @@ function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * Runs the scenario: builds its Router on a TestScheduler, starts each call at its time with its
+ * caller, flushes virtual time, then lets promises settle and reads the iterators' buffered values.
+ * Deterministic: the same scenario gives the same outcome.
+ */
 export async function runScenario(scenario: Scenario): Promise<Outcome> {
   const testScheduler = new TestScheduler(() => undefined);
   const log: LogEntry[] = [];
