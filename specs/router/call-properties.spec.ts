@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { scenarioArbitrary } from '../support/arbitraries.js';
+import { attemptsAccounted, retriesFollowRules, successesRecorded, upstreamReleased } from '../support/attempt-invariants.js';
+import { deliversOnce, endsByDeadline, endsExactlyOnce, errorsAreTyped, finalErrorListsAttempts } from '../support/call-invariants.js';
+import { cooledOnlyByCountedFailures } from '../support/health-invariants.js';
+import { propertyRuns, runs } from '../support/property-runs.js';
+import { coverageOf, shortfalls } from '../support/coverage.js';
+import { createOutcomeCache } from '../support/outcome-cache.js';
+import type { Outcome } from '../support/run-scenario.js';
+
+// DESIGN §1, §3, §4, §6 as properties: for any router (1–3 groups of 1–3 deployments, clocks,
+// retries, cooldowns, fallbacks), any upstream behaviour per call, any request overrides and any
+// caller (completion$ to the end or unsubscribed, completion(), stream() drained or broken out of),
+// run in virtual time.
+
+const cache = createOutcomeCache();
+
+function holds(invariant: (outcome: Outcome) => void): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(scenarioArbitrary, async (scenario) => invariant(await cache.outcomeOf(scenario))),
+    propertyRuns,
+  );
+}
+
+describe('Router call invariants (property-based, virtual time)', () => {
+  it('ends every call exactly once: one complete or one error, nothing after; completion() settles; stream() ends', () =>
+    holds(endsExactlyOnce));
+
+  it('ends every call by its deadline (request timeout, else router timeout) plus one virtual ms', () => holds(endsByDeadline));
+
+  it('fails only with RxllmErrors, through completion$, completion() and stream()', () => holds(errorsAreTyped));
+
+  it('delivers chunks of one upstream call, none twice, none after an error; a non-streaming call one completion then complete', () =>
+    holds(deliversOnce));
+
+  it('ends every attempt started exactly once on events$, and leaves totals that add up with nothing in flight', () =>
+    holds(attemptsAccounted));
+
+  it('cools a deployment only right after a counted failure of its own', () => holds(cooledOnlyByCountedFailures));
+
+  it('unsubscribes every upstream call in the tick its call ends or its caller leaves, leaving none open', () => holds(upstreamReleased));
+
+  it("records every answer a caller got as a success of the deployment that gave it, whichever API", () => holds(successesRecorded));
+
+  it('lists every attempt the call started, with its code and status, on the final error', () => holds(finalErrorListsAttempts));
+
+  it('retries 408, 409, 429, 5xx, connection errors and timeouts at once elsewhere while retries remain; never 400, 403, 404, 413, 422', () =>
+    holds(retriesFollowRules));
+
+  // Not a property: proof that the ones above judged cases that reach every rule they speak of.
+  it('draws cases that reach every rule: each upstream fault, each clock, retries, fallbacks, cooldowns, each way a caller ends', async () => {
+    await holds(() => undefined);
+    const minimums: Record<string, number> = {
+      retry: 20,
+      fallback: 10,
+      cooldownStarted: 5,
+      attemptCancelled: 10,
+      'attemptFailed not counted': 10,
+      'completion() fulfilled': 10,
+      'completion() rejected': 10,
+      'stream() drained: done': 10,
+      'stream() drained: rejected': 10,
+      'stream() broken out of before its first chunk': 3,
+    };
+    for (const failure of [
+      '400 bad_request',
+      '401 invalid_api_key',
+      '403 permission_denied',
+      '404 not_found',
+      '408 upstream_timeout',
+      '409 conflict',
+      '413 request_too_large',
+      '422 unprocessable_entity',
+      '429 rate_limit_exceeded',
+      '500 internal_server_error',
+      '503 service_unavailable',
+      '529 internal_server_error',
+      '502 api_connection_error',
+      '502 empty_response',
+      '408 attempt_timeout',
+      '408 first_chunk_timeout',
+      '408 idle_timeout',
+      '408 deadline_exceeded',
+    ]) {
+      minimums[`attemptFailed ${failure}`] = 2;
+    }
+    expect(shortfalls(coverageOf(await cache.all()), minimums, runs)).toEqual([]);
+  });
+});

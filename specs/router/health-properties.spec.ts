@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { healthScenarioArbitrary, healthyDeployment } from '../support/arbitraries.js';
+import { cooledOnlyByCountedFailures, neverBlamed } from '../support/health-invariants.js';
+import { propertyRuns, runs } from '../support/property-runs.js';
+import { coverageOf, shortfalls } from '../support/coverage.js';
+import { createOutcomeCache } from '../support/outcome-cache.js';
+
+// DESIGN §6: only a deployment's own failures count. g0-d0 answers within every clock its
+// configuration sets; requests may choose shorter clocks and deadlines, mock_timeout,
+// mock_testing_fallbacks, and callers may leave at any time: none of that may count against it.
+
+const cache = createOutcomeCache();
+
+function healthyNeverBlamed(): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(healthScenarioArbitrary, async (scenario) => {
+      const outcome = await cache.outcomeOf(scenario);
+      neverBlamed(outcome, healthyDeployment);
+      cooledOnlyByCountedFailures(outcome);
+    }),
+    propertyRuns,
+  );
+}
+
+describe('Router deployment health (property-based, virtual time)', () => {
+  it('never charges or cools a deployment that answers within every configured clock, whatever requests and callers do', () =>
+    healthyNeverBlamed());
+
+  // Not a property: proof that the cases put the healthy deployment through what must not count.
+  it('draws cases where request clocks, mock hangs and callers cut the healthy deployment while others cool', async () => {
+    await healthyNeverBlamed();
+    const outcomes = await cache.all();
+    const healthy = coverageOf(
+      outcomes.map((outcome) => ({
+        ...outcome,
+        log: outcome.log.filter((entry) => entry.type !== 'event' || !('deployment' in entry.event) || entry.event.deployment === healthyDeployment),
+      })),
+    );
+    const minimums = {
+      attemptSucceeded: 50,
+      attemptCancelled: 10,
+      'attemptFailed not counted': 20,
+      'attemptFailed 408 deadline_exceeded': 10,
+      'attemptFailed 408 first_chunk_timeout': 5,
+      'attemptFailed 408 attempt_timeout': 5,
+    };
+    expect(shortfalls(healthy, minimums, runs)).toEqual([]);
+    expect(shortfalls(coverageOf(outcomes), { cooldownStarted: 10 }, runs)).toEqual([]);
+  });
+});
