@@ -72,8 +72,9 @@ function writeStdout(line: string): void {
 }
 
 /**
- * The OpenAI-compatible proxy over a Router: `POST /v1/chat/completions` (JSON and SSE),
- * `GET /v1/models`, `GET /health/liveliness`, `GET /health/readiness`, on plain node:http.
+ * The OpenAI-compatible proxy over a Router: `POST /v1/chat/completions` and `/v1/completions`
+ * (JSON and SSE), `POST /v1/embeddings`, `GET /v1/models`, `/v1/models/{model}`, LiteLLM's
+ * `/v1/model/info`, `GET /health/liveliness`, `GET /health/readiness`, on plain node:http.
  *
  * @example
  * const router = new Router(config.router, { env: config.env });
