@@ -41,7 +41,7 @@ const rules: Readonly<Record<string, Partial<Record<Param, ParamRule>>>> = {
     azure_ad_token: { env: ['AZURE_AD_TOKEN'] },
   },
   gemini: {
-    api_base: { env: [], fallback: 'https://generativelanguage.googleapis.com' },
+    api_base: { env: ['GEMINI_API_BASE'], fallback: 'https://generativelanguage.googleapis.com' },
     api_key: { env: ['GEMINI_API_KEY'], required: true },
   },
   // The keys are resolved together by bedrockAuth; these rules only say what a deployment lacks.
