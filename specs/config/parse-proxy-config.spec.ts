@@ -123,7 +123,7 @@ describe('parseProxyConfig: keys LiteLLM accepts and rxllm ignores', () => {
   it('loads the config and names every ignored key', () => {
     const config = parseProxyConfig(
       {
-        model_list: [{ model_name: 'm', litellm_params: { model: 'openai/m', api_key: 'sk-a', temperature: 0.2 } }],
+        model_list: [{ model_name: 'm', litellm_params: { model: 'openai/m', api_key: 'sk-a', temperature: 0.2, input_cost_per_second: 1 } }],
         litellm_settings: { callbacks: ['custom'], success_callback: ['langfuse'], drop_params: true, set_verbose: false, num_retries: 1 },
         router_settings: { redis_host: 'localhost', enable_pre_call_checks: true, timeout: 20 },
         general_settings: { database_url: 'postgres://x', master_key: 'sk-m', store_model_in_db: true },
@@ -139,7 +139,8 @@ describe('parseProxyConfig: keys LiteLLM accepts and rxllm ignores', () => {
         'litellm_settings.callbacks',
         'litellm_settings.set_verbose',
         'litellm_settings.success_callback',
-        'model_list[0].litellm_params.temperature',
+        // temperature is a request default now, sent on every call (specs/router/deployment-defaults.spec.ts)
+        'model_list[0].litellm_params.input_cost_per_second',
         'router_settings.enable_pre_call_checks',
         'router_settings.redis_host',
       ].sort(),

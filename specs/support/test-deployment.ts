@@ -30,6 +30,8 @@ export function testDeployment(fields: Partial<Deployment> & Pick<Deployment, 'a
     mockResponse: undefined,
     mockTimeout: false,
     dropParams: false,
+    requestDefaults: undefined,
+    extraHeaders: undefined,
     ...rest,
   };
   Object.defineProperty(deployment, 'azureAdToken', { value: azureAdToken, enumerable: false });

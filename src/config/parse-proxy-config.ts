@@ -8,6 +8,7 @@ import { resolveEnvReferences } from './resolve-env-references.js';
 import { litellmParamsSchema, type RouterConfig } from './router-config-schema.js';
 import type { RouterSettings } from './router-settings.js';
 import { formatPath, toConfigIssues } from './zod-issues.js';
+import { requestDefaultKeys } from './request-defaults.js';
 
 /** A LiteLLM config.yaml, validated and mapped onto what rxllm runs. */
 export interface ProxyConfig {
@@ -64,7 +65,7 @@ function withEnvironmentVariables(raw: Mapping, env: Env, issues: ConfigIssue[])
 
 function ignoredDeploymentParams(modelList: unknown): string[] {
   if (!Array.isArray(modelList)) return [];
-  const known = new Set(Object.keys(litellmParamsSchema.shape));
+  const known = new Set([...Object.keys(litellmParamsSchema.shape), ...requestDefaultKeys]);
   return modelList.flatMap((entry, index) => {
     const params = isMapping(entry) ? entry['litellm_params'] : undefined;
     if (!isMapping(params)) return [];

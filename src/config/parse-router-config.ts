@@ -1,6 +1,7 @@
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
 import { fallbackList, flag } from './fields.js';
 import { describeUrl, isHttpUrl } from './http-url.js';
+import { requestDefaults } from './request-defaults.js';
 import { resolveEnvReferences } from './resolve-env-references.js';
 import { didYouMean, nearMiss } from './near-miss.js';
 import { type DeploymentConfig, litellmParamsSchema, routerConfigSchema, type RouterConfig } from './router-config-schema.js';
@@ -50,6 +51,12 @@ function toDeployment(config: DeploymentConfig, id: string, env: Env, dropParams
     mockResponse: params.mock_response,
     mockTimeout: params.mock_timeout ?? false,
     dropParams: params.drop_params ?? dropParams,
+    requestDefaults: requestDefaults(params),
+    // Lower-cased as HTTP/1.1 sends them, so that one never doubles a provider's own header.
+    extraHeaders:
+      params.extra_headers === undefined
+        ? undefined
+        : Object.fromEntries(Object.entries(params.extra_headers).map(([name, value]) => [name.toLowerCase(), value])),
   };
   // Kept off the enumerable keys so that logging or serialising a deployment never shows a secret.
   Object.defineProperty(deployment, 'apiKey', { value: connection.apiKey, enumerable: false });

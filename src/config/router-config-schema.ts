@@ -57,6 +57,10 @@ export const litellmParamsSchema = z.looseObject({
   output_cost_per_token: nonNegativeNumber.optional(),
   mock_response: z.string().optional(),
   mock_timeout: flag.optional(),
+  /** Headers sent upstream on every call to the deployment (LiteLLM's key). */
+  extra_headers: z.record(z.string(), z.string({ error: 'expected a string header value' }), { error: expectedObject('an object of header names and values') }).optional(),
+  /** Fields merged into every request body sent to the deployment (LiteLLM's key). */
+  extra_body: z.looseObject({}, { error: expectedObject('an object of request fields') }).optional(),
   drop_params: flag.optional(),
 }, { error: expectedObject('an object of litellm_params') });
 

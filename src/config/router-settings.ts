@@ -38,6 +38,10 @@ export interface Deployment {
   readonly outputCostPerToken: number | undefined;
   readonly mockResponse: string | undefined;
   readonly mockTimeout: boolean;
+  /** OpenAI request fields set on every call here (`temperature`, `max_tokens`, `extra_body`, ...); the request's own win. */
+  readonly requestDefaults: Readonly<Record<string, unknown>> | undefined;
+  /** `extra_headers`: sent upstream on every call here (the provider's own auth headers win). */
+  readonly extraHeaders: Readonly<Record<string, string>> | undefined;
   /** Request fields the provider cannot take are dropped, not refused: `drop_params`, deployment's else router's. */
   readonly dropParams: boolean;
 }

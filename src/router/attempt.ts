@@ -28,7 +28,8 @@ function providerCall$(core: RouterCore, call: CallState, deployment: Deployment
   const request = call.request;
   const providerRequest: ProviderRequest = {
     deployment,
-    body: { ...request.body, model: deployment.model },
+    // The deployment's defaults (`litellm_params.temperature`, ...) under the request's own fields.
+    body: deployment.requestDefaults === undefined ? { ...request.body, model: deployment.model } : { ...deployment.requestDefaults, ...request.body, model: deployment.model },
     stream: request.stream,
     kind: request.kind.name,
   };
