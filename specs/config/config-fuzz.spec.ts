@@ -198,7 +198,8 @@ describe('config fuzzing: every input loads or is a ConfigError', () => {
     );
   });
 
-  describe('loadConfigFile', () => {
+  // Each run writes and reads a file: generous on a loaded machine, never a timing assertion.
+  describe('loadConfigFile', { timeout: 60_000 }, () => {
     let dir: string;
     let count = 0;
     beforeAll(async () => {

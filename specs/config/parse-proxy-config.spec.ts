@@ -210,7 +210,7 @@ describe('parseProxyConfig: problems, with the file paths', () => {
     // router_settings.timeout wins, so litellm_settings.request_timeout is never read.
     expect(paths).not.toContain('litellm_settings.request_timeout');
     expect(issues.find((issue) => issue.path === 'general_settings.master_key')?.message).toMatch(/UNSET_MASTER_KEY is not set/);
-    expect(issues.find((issue) => issue.path === 'router_settings.stream_timout')?.message).toBe('unknown setting');
+    expect(issues.find((issue) => issue.path === 'router_settings.stream_timout')?.message).toBe('unknown setting (did you mean "stream_timeout"?)');
   });
 
   it('reports litellm_settings.request_timeout by its own name', () => {
@@ -245,5 +245,29 @@ describe('parseProxyConfig: problems, with the file paths', () => {
   it('rejects environment_variables that are not scalars', () => {
     const issues = issuesOf({ model_list: modelList, environment_variables: { NESTED: { a: 1 } } });
     expect(issues.map((issue) => issue.path)).toEqual(['environment_variables.NESTED']);
+  });
+});
+
+describe('parseProxyConfig: typos in router_settings', () => {
+  it('names the setting a misspelt key was meant to be, as in the other sections', () => {
+    const issues = (() => {
+      try {
+        parseProxyConfig(
+          {
+            model_list: [{ model_name: 'm', litellm_params: { model: 'openai/m', mock_response: 'hi' } }],
+            router_settings: { stream_timout: 2, num_retires: 1, retry_policy: { RateLimitErrorRetires: 1 } },
+          },
+          {},
+        );
+        return [];
+      } catch (error) {
+        return (error as ConfigError).issues.map((issue) => `${issue.path}: ${issue.message}`);
+      }
+    })();
+    expect(issues.sort()).toEqual([
+      'router_settings.num_retires: unknown setting (did you mean "num_retries"?)',
+      'router_settings.retry_policy.RateLimitErrorRetires: unknown setting (did you mean "RateLimitErrorRetries"?)',
+      'router_settings.stream_timout: unknown setting (did you mean "stream_timeout"?)',
+    ]);
   });
 });

@@ -65,8 +65,8 @@ describe('parseRouterConfig', () => {
         },
         {},
         [
-          'model_list[0].litellm_param: unknown setting',
-          'stream_timeuot: unknown setting',
+          'model_list[0].litellm_param: unknown setting (did you mean "litellm_params"?)',
+          'stream_timeuot: unknown setting (did you mean "stream_timeout"?)',
           'retry_policy.TimeoutRetries: unknown setting',
           'allowed_fails_policy.RateLimitAllowedFails: unknown setting',
         ],

@@ -57,7 +57,6 @@ export const ignoredRouterSettings: ReadonlySet<string> = new Set([
   'enable_tag_filtering',
   'guardrail_list',
   'ignore_invalid_deployments',
-  'model_group_alias',
   'optional_pre_call_checks',
   'polling_interval',
   'provider_budget_config',

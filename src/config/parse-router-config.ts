@@ -4,7 +4,15 @@ import { describeUrl, isHttpUrl } from './http-url.js';
 import { requestDefaults } from './request-defaults.js';
 import { resolveEnvReferences } from './resolve-env-references.js';
 import { didYouMean, nearMiss } from './near-miss.js';
-import { type DeploymentConfig, litellmParamsSchema, routerConfigSchema, type RouterConfig } from './router-config-schema.js';
+import {
+  allowedFailsPolicySchema,
+  type DeploymentConfig,
+  deploymentSchema,
+  litellmParamsSchema,
+  retryPolicySchema,
+  routerConfigSchema,
+  type RouterConfig,
+} from './router-config-schema.js';
 import { toConfigIssues } from './zod-issues.js';
 import { apiBaseVariable, missingProviderParams, providerParams } from './provider-params.js';
 import { defaults, type Deployment, type RouterSettings, secondsToMs } from './router-settings.js';
@@ -21,6 +29,17 @@ function splitProvider(model: string): { provider: string; model: string } {
   const slash = model.indexOf('/');
   if (slash <= 0) return { provider: 'openai', model };
   return { provider: model.slice(0, slash), model: model.slice(slash + 1) };
+}
+
+/** The keys the Router config takes at `path`, for "did you mean" hints on a typo (`stream_timout`). */
+function knownRouterKeys(path: readonly PropertyKey[]): Iterable<string> | undefined {
+  const [first, second] = path;
+  if (path.length === 0) return Object.keys(routerConfigSchema.shape);
+  if (first === 'retry_policy' || (first === 'model_group_retry_policy' && second !== undefined)) return Object.keys(retryPolicySchema.shape);
+  if (first === 'allowed_fails_policy') return Object.keys(allowedFailsPolicySchema.shape);
+  if (first === 'model_list' && path.length === 2) return Object.keys(deploymentSchema.shape);
+  if (first === 'model_group_alias' && path.length === 2) return ['model', 'hidden'];
+  return undefined;
 }
 
 function toDeployment(config: DeploymentConfig, id: string, env: Env, dropParams: boolean): Deployment {
@@ -154,6 +173,13 @@ function referenceIssues(config: unknown, env: Env): ConfigIssue[] {
       }
     });
   }
+  for (const [alias, target] of Object.entries(asRecord(root['model_group_alias']) ?? {})) {
+    const group = typeof target === 'string' ? target : asRecord(target)?.['model'];
+    if (groups.has(alias)) issues.push({ path: `model_group_alias.${alias}`, message: `"${alias}" is a model group itself: an alias would hide it` });
+    else if (typeof group === 'string' && group !== '' && !groups.has(group)) {
+      issues.push({ path: `model_group_alias.${alias}`, message: `unknown model group "${group}"` });
+    }
+  }
   for (const group of Object.keys(asRecord(root['model_group_retry_policy']) ?? {})) {
     if (!groups.has(group)) issues.push({ path: `model_group_retry_policy.${group}`, message: `unknown model group "${group}"` });
   }
@@ -170,7 +196,7 @@ export function parseRouterConfig(raw: unknown, env: Env = process.env): RouterS
   // A variable that is not set is reported once, at its path; the schema would add "got nothing" there.
   const unresolved = new Set(issues.map((issue) => issue.path));
   const parsed = routerConfigSchema.safeParse(resolved);
-  if (!parsed.success) issues.push(...toConfigIssues(parsed.error).filter((issue) => !unresolved.has(issue.path)));
+  if (!parsed.success) issues.push(...toConfigIssues(parsed.error, [], knownRouterKeys).filter((issue) => !unresolved.has(issue.path)));
   issues.push(...referenceIssues(resolved, env));
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   return toSettings(parsed.data, env);
@@ -201,6 +227,11 @@ function toSettings(config: RouterConfig, env: Env): RouterSettings {
     contextWindowFallbacks: config.context_window_fallbacks ?? [],
     contentPolicyFallbacks: config.content_policy_fallbacks ?? [],
     maxFallbacks: config.max_fallbacks ?? defaults.maxFallbacks,
+    modelGroupAlias: new Map(
+      Object.entries(config.model_group_alias ?? {}).map(([alias, target]) =>
+        typeof target === 'string' ? [alias, { group: target, hidden: false }] : [alias, { group: target.model, hidden: target.hidden ?? false }],
+      ),
+    ),
     routingStrategy: config.routing_strategy ?? 'simple-shuffle',
     routingStrategyArgs: config.routing_strategy_args ?? {},
     cooldownTimeMs: secondsToMs(config.cooldown_time ?? defaults.cooldownTimeSeconds),

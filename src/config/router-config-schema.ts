@@ -103,7 +103,6 @@ const acceptedButIgnored = {
   alerting_config: z.unknown().optional(),
   router_general_settings: z.unknown().optional(),
   provider_budget_config: z.unknown().optional(),
-  model_group_alias: z.unknown().optional(),
   optional_pre_call_checks: z.unknown().optional(),
 };
 
@@ -137,6 +136,16 @@ export const routerConfigSchema = z.strictObject({
   allowed_fails_policy: allowedFailsPolicySchema.optional(),
   /** Drop request fields a provider cannot take instead of refusing them (deployments may override). */
   drop_params: flag.optional(),
+  /** Other names for model groups: `{ alias: group }`, or `{ alias: { model: group, hidden: true } }` to keep it off `/v1/models`. */
+  model_group_alias: z
+    .record(
+      z.string(),
+      z.union([nonEmptyString, z.strictObject({ model: nonEmptyString, hidden: flag.optional() })], {
+        error: 'expected a model group name, or { model: <group>, hidden: true }',
+      }),
+      { error: expectedObject('an object of { alias: model group }') },
+    )
+    .optional(),
   ...acceptedButIgnored,
 }, { error: expectedObject('a Router config object') });
 

@@ -69,6 +69,8 @@ export interface RouterSettings {
   readonly disableCooldowns: boolean;
   readonly allowedFails: number | undefined;
   readonly allowedFailsPolicy: AllowedFailsPolicy | undefined;
+  /** `model_group_alias`: a name a request may use for a model group, and whether `/v1/models` lists it. */
+  readonly modelGroupAlias: ReadonlyMap<string, { readonly group: string; readonly hidden: boolean }>;
 }
 
 export const defaults = {

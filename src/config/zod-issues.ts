@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ConfigIssue } from '../errors/config-error.js';
+import { didYouMean, nearMiss } from './near-miss.js';
 
 /** `['model_list', 2, 'litellm_params', 'timeout']` → `model_list[2].litellm_params.timeout`. */
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -11,13 +12,22 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** zod's issues as `path: message` pairs, with the unknown keys of an object named one by one. */
-export function toConfigIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): ConfigIssue[] {
+/**
+ * zod's issues as `path: message` pairs, with the unknown keys of an object named one by one; when
+ * `knownKeys` tells the keys an object takes, a near miss of one is named (`did you mean ...?`).
+ */
+export function toConfigIssues(
+  error: z.ZodError,
+  prefix: readonly PropertyKey[] = [],
+  knownKeys?: (path: readonly PropertyKey[]) => Iterable<string> | undefined,
+): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys?.(issue.path);
       for (const key of issue.keys) {
-        issues.push({ path: formatPath([...prefix, ...issue.path, key]), message: 'unknown setting' });
+        const meant = known === undefined ? undefined : nearMiss(key, known);
+        issues.push({ path: formatPath([...prefix, ...issue.path, key]), message: meant === undefined ? 'unknown setting' : didYouMean(meant) });
       }
     } else {
       issues.push({ path: formatPath([...prefix, ...issue.path]), message: issue.message });

@@ -65,6 +65,10 @@ export interface ProxyServer {
 }
 
 const defaultDrainTimeoutMs = 30_000;
+
+function visibleAliases(router: Router): string[] {
+  return [...router.settings.modelGroupAlias].filter(([, alias]) => !alias.hidden).map(([name]) => name);
+}
 const abortFlushMs = 1_000;
 
 function writeStdout(line: string): void {
@@ -92,7 +96,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     checkKey: options.masterKey === undefined ? undefined : bearerAuth(options.masterKey),
     maxRequestSizeBytes: options.maxRequestSizeBytes ?? defaultMaxRequestSizeMb * 1024 * 1024,
     log: options.log ?? writeStdout,
-    modelsBody: JSON.stringify(modelsList(router.modelGroups, startedAt)),
+    // The groups, and the aliases of `model_group_alias` that are not hidden, as LiteLLM lists them.
+    modelsBody: JSON.stringify(modelsList([...router.modelGroups, ...visibleAliases(router)], startedAt)),
     startedAt,
     active: new ActiveRequests(),
     draining: false,

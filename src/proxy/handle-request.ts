@@ -110,7 +110,7 @@ function writeModel(ctx: ProxyContext, res: ServerResponse, record: RequestRecor
     id = encoded;
   }
   record.model = id;
-  if (!ctx.router.modelGroups.includes(id)) {
+  if (!ctx.router.modelGroups.includes(id) && !ctx.router.settings.modelGroupAlias.has(id)) {
     const error = new NotFoundError(`model "${id}" is not a model group of this proxy`, { code: 'model_not_found', param: 'model' });
     record.error = error.code;
     return writeError(res, error);

@@ -44,8 +44,11 @@ function checkGroups(core: RouterCore, call: CallState, request: RouterRequest):
 function startCall(core: RouterCore, kind: CallKind, request: RouterRequest): CallState {
   // Checked on subscribe: the Observable is cold and may have been made before close().
   if (core.lifecycle.closed) throw new ServiceUnavailableError('the router is closed', { code: 'router_closed' });
-  const parsed = parseRequest(request, kind);
   const { settings, scheduler } = core;
+  let parsed = parseRequest(request, kind);
+  // `model_group_alias`: the name asked for stands for a group (LiteLLM's `{ "gpt-4": "gpt-4o" }`).
+  const alias = settings.modelGroupAlias.size === 0 ? undefined : settings.modelGroupAlias.get(parsed.group);
+  if (alias !== undefined) parsed = { ...parsed, group: alias.group };
   const timeoutMs = parsed.timeoutMs ?? settings.timeoutMs;
   const call = new CallState(
     ++callCount,
