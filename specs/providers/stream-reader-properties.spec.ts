@@ -9,7 +9,7 @@ import { formatsUnderTest } from '../support/wire-stream-arbitraries.js';
 
 const seedSetting = process.env['FC_SEED'];
 const parameters: fc.Parameters<unknown> = {
-  numRuns: Number(process.env['FC_RUNS'] ?? 150),
+  numRuns: Number(process.env['FC_RUNS'] ?? 100),
   ...(seedSetting === 'random' ? {} : { seed: Number(seedSetting ?? 20_261_202) }),
 };
 

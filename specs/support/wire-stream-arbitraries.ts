@@ -63,17 +63,13 @@ function withValue(template: Json, path: readonly (string | number)[], value: un
 /** 1–5 pieces of answer text: any Unicode, one character or more each. */
 const texts = fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 });
 
-function request(model: string, apiKey: string): ProviderRequest {
-  return {
-    deployment: testDeployment({ apiBase: 'http://127.0.0.1:1', model, apiKey }),
-    body: { model, messages: [{ role: 'user', content: 'Hi' }], stream: true },
-    stream: true,
-    kind: 'chat',
-  };
+function request(model: string, apiKey: string, kind: 'chat' | 'text_completion'): ProviderRequest {
+  const input = kind === 'chat' ? { messages: [{ role: 'user', content: 'Hi' }] } : { prompt: 'Say hi' };
+  return { deployment: testDeployment({ apiBase: 'http://127.0.0.1:1', model, apiKey }), body: { model, ...input, stream: true }, stream: true, kind };
 }
 
-function readerOf(format: WireFormat, model: string): ReaderFactory {
-  const provider = request(model, 'sk-secret-key');
+function readerOf(format: WireFormat, model: string, kind: 'chat' | 'text_completion' = 'chat'): ReaderFactory {
+  const provider = request(model, 'sk-secret-key', kind);
   return (sink) => format.streamReader(sink, provider, 1_700_000_000_000);
 }
 
@@ -88,6 +84,21 @@ export function openAIStreams(): fc.Arbitrary<WireStream> {
   });
   return fc.tuple(texts, fc.boolean()).map(([pieces, done]) => {
     const events = [sse(chunk({ role: 'assistant', content: '' })), ...pieces.map((text) => sse(chunk({ content: text }))), sse(chunk({}, 'stop'))];
+    return sseStream(done ? [...events, sse('[DONE]')] : events, events.length - 1);
+  });
+}
+
+/** OpenAI text-completion pieces (`/v1/completions`): an empty piece, the texts, a finish, `[DONE]` or not. */
+export function openAITextStreams(): fc.Arbitrary<WireStream> {
+  const piece = (text: string, finish: string | null = null): Json => ({
+    id: 'cmpl-prop',
+    object: 'text_completion',
+    created: 1_700_000_000,
+    model: 'gpt-prop-instruct',
+    choices: [{ index: 0, text, finish_reason: finish, logprobs: null }],
+  });
+  return fc.tuple(texts, fc.boolean()).map(([pieces, done]) => {
+    const events = [sse(piece('')), ...pieces.map((text) => sse(piece(text))), sse(piece('', 'stop'))];
     return sseStream(done ? [...events, sse('[DONE]')] : events, events.length - 1);
   });
 }
@@ -158,13 +169,20 @@ export function bedrockStreams(): fc.Arbitrary<WireStream> {
   });
 }
 
-/** Every provider adapter's stream reader (DESIGN §8), as its `WireFormat` makes it. */
+/** Every provider adapter's stream reader (DESIGN §8), as its `WireFormat` makes it (and OpenAI's for text completions, DESIGN §9). */
 export function formatsUnderTest(): FormatUnderTest[] {
   const overloaded = { error: { message: 'The server is overloaded', type: 'server_error', code: null } };
   const [, geminiError] = sseData('gemini', 'mid-stream-error.sse') as [Json, Json];
   const anthropicError = sseData('anthropic', 'error-mid-stream.sse').find((data) => data['type'] === 'error');
   return [
     { name: 'openai-compatible', read: readerOf(openAIWireFormat, 'gpt-prop'), streams: openAIStreams(), errorFrame: sse(overloaded).frame, errorStatus: 500 },
+    {
+      name: 'openai-compatible text completions',
+      read: readerOf(openAIWireFormat, 'gpt-prop-instruct', 'text_completion'),
+      streams: openAITextStreams(),
+      errorFrame: sse(overloaded).frame,
+      errorStatus: 500,
+    },
     { name: 'azure', read: readerOf(azureWireFormat, 'azure-prop'), streams: azureStreams(), errorFrame: sse(overloaded).frame, errorStatus: 500 },
     { name: 'gemini', read: readerOf(geminiWireFormat, 'gemini-prop'), streams: geminiStreams(), errorFrame: sse(geminiError).frame, errorStatus: 503 },
     { name: 'anthropic', read: readerOf(anthropicWireFormat, 'claude-prop'), streams: anthropicStreams(), errorFrame: sse(anthropicError, 'error').frame, errorStatus: 503 },
