@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scenarioArbitrary } from '../support/arbitraries.js';
-import { attemptsAccounted, retriesFollowRules, successesRecorded, upstreamReleased } from '../support/attempt-invariants.js';
+import {
+  attemptsAccounted,
+  attemptsKeepTheirKind,
+  retriesFollowRules,
+  streamClocksOnlyForStreams,
+  successesRecorded,
+  upstreamReleased,
+} from '../support/attempt-invariants.js';
 import { deliversOnce, endsByDeadline, endsExactlyOnce, errorsAreTyped, finalErrorListsAttempts } from '../support/call-invariants.js';
 import { cooledOnlyByCountedFailures } from '../support/health-invariants.js';
 import { propertyRuns, runs } from '../support/property-runs.js';
@@ -9,10 +16,11 @@ import { coverageOf, shortfalls } from '../support/coverage.js';
 import { createOutcomeCache } from '../support/outcome-cache.js';
 import type { Outcome } from '../support/run-scenario.js';
 
-// DESIGN §1, §3, §4, §6 as properties: for any router (1–3 groups of 1–3 deployments, clocks,
-// retries, cooldowns, fallbacks), any upstream behaviour per call, any request overrides and any
-// caller (completion$ to the end or unsubscribed, completion(), stream() drained or broken out of),
-// run in virtual time.
+// DESIGN §1, §3, §4, §6, §9 as properties: for any router (1–3 groups of 1–3 deployments, clocks,
+// retries, cooldowns, fallbacks), any upstream behaviour per call, calls of every kind (chat, text
+// completion, embeddings) with any request overrides, and any caller of the kind's API (completion$ /
+// textCompletion$ / embedding$ to the end or unsubscribed, completion() / textCompletion() /
+// embedding(), stream() / textStream() drained or broken out of), run in virtual time.
 
 const cache = createOutcomeCache();
 
@@ -29,10 +37,14 @@ describe('Router call invariants (property-based, virtual time)', () => {
 
   it('ends every call by its deadline (request timeout, else router timeout) plus one virtual ms', () => holds(endsByDeadline));
 
-  it('fails only with RxllmErrors, through completion$, completion() and stream()', () => holds(errorsAreTyped));
+  it('fails only with RxllmErrors, through every kind\'s Observable, Promise and async iterator', () => holds(errorsAreTyped));
 
-  it('delivers chunks of one upstream call, none twice, none after an error; a non-streaming call one completion then complete', () =>
+  it('delivers chunks of one upstream call, none twice, none after an error; a non-streaming call one answer then complete; all of its kind', () =>
     holds(deliversOnce));
+
+  it('asks the provider, on every attempt, for the call\'s own kind, streaming exactly when the call does', () => holds(attemptsKeepTheirKind));
+
+  it('cuts no non-streaming attempt (no embeddings call) with a stream clock: only timeout caps it', () => holds(streamClocksOnlyForStreams));
 
   it('ends every attempt started exactly once on events$, and leaves totals that add up with nothing in flight', () =>
     holds(attemptsAccounted));
@@ -49,7 +61,7 @@ describe('Router call invariants (property-based, virtual time)', () => {
     holds(retriesFollowRules));
 
   // Not a property: proof that the ones above judged cases that reach every rule they speak of.
-  it('draws cases that reach every rule: each upstream fault, each clock, retries, fallbacks, cooldowns, each way a caller ends', async () => {
+  it('draws cases that reach every rule: each upstream fault, each clock, retries, fallbacks, cooldowns, each kind, each way a caller ends', async () => {
     await holds(() => undefined);
     const minimums: Record<string, number> = {
       retry: 20,
@@ -62,7 +74,24 @@ describe('Router call invariants (property-based, virtual time)', () => {
       'stream() drained: done': 10,
       'stream() drained: rejected': 10,
       'stream() broken out of before its first chunk': 3,
+      'textCompletion$ complete': 10,
+      'textCompletion$ error': 10,
+      'textCompletion$ unsubscribed': 5,
+      'textCompletion() fulfilled': 5,
+      'textCompletion() rejected': 5,
+      'textStream() drained: done': 5,
+      'textStream() drained: rejected': 5,
+      'textStream() broken out of': 3,
+      'embedding$ complete': 10,
+      'embedding$ error': 10,
+      'embedding$ unsubscribed': 5,
+      'embedding() fulfilled': 5,
+      'embedding() rejected': 5,
     };
+    // What each kind's upstream did, streaming and not (embeddings never stream).
+    for (const upstream of ['chat', 'chat stream', 'text_completion', 'text_completion stream', 'embedding']) {
+      for (const behaviour of ['answer', 'hang', 'fault', 'stall', 'breaks', 'empty', 'late']) minimums[`upstream ${upstream} ${behaviour}`] = 2;
+    }
     for (const failure of [
       '400 bad_request',
       '401 invalid_api_key',

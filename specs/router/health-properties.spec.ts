@@ -7,8 +7,9 @@ import { coverageOf, shortfalls } from '../support/coverage.js';
 import { createOutcomeCache } from '../support/outcome-cache.js';
 
 // DESIGN §6: only a deployment's own failures count. g0-d0 answers within every clock its
-// configuration sets; requests may choose shorter clocks and deadlines, mock_timeout,
-// mock_testing_fallbacks, and callers may leave at any time: none of that may count against it.
+// configuration sets; calls of every kind (chat, text completion, embeddings) may choose shorter
+// clocks and deadlines, mock_timeout, mock_testing_fallbacks, and callers may leave at any time:
+// none of that may count against it.
 
 const cache = createOutcomeCache();
 
@@ -35,6 +36,7 @@ describe('Router deployment health (property-based, virtual time)', () => {
       outcomes.map((outcome) => ({
         ...outcome,
         log: outcome.log.filter((entry) => entry.type !== 'event' || !('deployment' in entry.event) || entry.event.deployment === healthyDeployment),
+        upstreamCalls: outcome.upstreamCalls.filter((call) => call.deployment === healthyDeployment),
       })),
     );
     const minimums = {
@@ -44,6 +46,12 @@ describe('Router deployment health (property-based, virtual time)', () => {
       'attemptFailed 408 deadline_exceeded': 10,
       'attemptFailed 408 first_chunk_timeout': 5,
       'attemptFailed 408 attempt_timeout': 5,
+      // Every kind of call reaches it (DESIGN §9: one pipeline, one health rule).
+      'upstream chat answer': 20,
+      'upstream chat stream answer': 20,
+      'upstream text_completion answer': 10,
+      'upstream text_completion stream answer': 10,
+      'upstream embedding answer': 20,
     };
     expect(shortfalls(healthy, minimums, runs)).toEqual([]);
     expect(shortfalls(coverageOf(outcomes), { cooldownStarted: 10 }, runs)).toEqual([]);

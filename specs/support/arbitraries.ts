@@ -1,9 +1,10 @@
 // fast-check arbitraries for the Router's property specs: routers of 1–3 model groups of 1–3
 // deployments with their clocks, retries, cooldowns and fallbacks; upstream behaviours per call;
-// requests with their overrides; and callers of each API. Small virtual times (tens of ms) so that
+// calls of each kind (chat, text completion, embeddings) with their overrides; and callers of each API. Small virtual times (tens of ms) so that
 // clocks, answers and hangs collide often.
 import fc from 'fast-check';
 import type { RoutingStrategyName } from '../../src/config/router-config-schema.js';
+import type { CallKindName } from '../../src/router/call-kind.js';
 import type {
   Behaviour,
   Caller,
@@ -171,14 +172,40 @@ export const callerArbitrary: fc.Arbitrary<Caller> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('break' as const), after: fc.integer({ min: 0, max: 60 }) }) },
 );
 
-/** A call: when it starts, its request, its caller; the request streams exactly when the caller's API does. */
+/** Chat as often as the other two together: most rules were first written for it. */
+const callKind = fc.oneof(
+  { weight: 2, arbitrary: fc.constant('chat' as const) },
+  { weight: 1, arbitrary: fc.constant('text_completion' as const) },
+  { weight: 1, arbitrary: fc.constant('embedding' as const) },
+) satisfies fc.Arbitrary<CallKindName>;
+
+/** Embeddings never stream: their caller observes, leaves or awaits, and their request has no stream clocks. */
+const embeddingCallerArbitrary: fc.Arbitrary<Caller> = callerArbitrary.map((caller) =>
+  caller.kind === 'drain' ? { kind: 'observe' } : caller.kind === 'break' ? { kind: 'unsubscribe', after: caller.after } : caller,
+);
+
+/**
+ * A call: when it starts, its kind, its request, its caller; the request streams exactly when the
+ * caller's API does (and never for embeddings). The kind is drawn per call, so every run mixes
+ * kinds at the same router rather than multiplying the runs.
+ */
 function callArbitrary(groups: readonly string[], firstGroupOdds: number): fc.Arbitrary<CallSpec> {
-  return fc
-    .record({ at: fc.integer({ min: 0, max: 150 }), request: requestArbitrary(groups, firstGroupOdds), caller: callerArbitrary })
-    .map(({ at, request, caller }) => {
-      const stream = caller.kind === 'promise' ? false : caller.kind === 'drain' || caller.kind === 'break' ? true : request.stream;
-      return { at, request: { ...request, stream }, caller };
-    });
+  return callKind.chain((kind) =>
+    fc
+      .record({
+        at: fc.integer({ min: 0, max: 150 }),
+        request: requestArbitrary(groups, firstGroupOdds),
+        caller: kind === 'embedding' ? embeddingCallerArbitrary : callerArbitrary,
+      })
+      .map(({ at, request, caller }): CallSpec => {
+        if (kind === 'embedding') {
+          const { stream_timeout: _first, stream_idle_timeout: _idle, ...rest } = request;
+          return { at, kind, request: { ...rest, stream: false }, caller };
+        }
+        const stream = caller.kind === 'promise' ? false : caller.kind === 'drain' || caller.kind === 'break' ? true : request.stream;
+        return { at, kind, request: { ...request, stream }, caller };
+      }),
+  );
 }
 
 /** Any router, and 1–5 calls to it. */

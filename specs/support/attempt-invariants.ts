@@ -166,3 +166,35 @@ export function retriesFollowRules(outcome: Outcome): void {
   }
 }
 
+
+/**
+ * 11. DESIGN §9: every attempt of a call asks its provider for the call's own kind (chat, text
+ * completion, embeddings), streaming exactly when the call does.
+ */
+export function attemptsKeepTheirKind(outcome: Outcome): void {
+  for (const record of outcome.calls) {
+    const callId = outcome.routerCallIds.get(record.index);
+    if (callId === undefined) continue;
+    for (const upstream of outcome.upstreamCalls) {
+      if (upstream.call !== callId) continue;
+      if (upstream.kind !== record.spec.kind || upstream.stream !== record.spec.request.stream) {
+        fail(record, `upstream ${upstream.tag} was asked for ${upstream.kind}${upstream.stream ? ' (stream)' : ''}`);
+      }
+    }
+  }
+}
+
+/**
+ * 12. DESIGN §3, §9: stream clocks are for streams. A non-streaming attempt (every embeddings call)
+ * is capped by `timeout` alone: none ever fails with `first_chunk_timeout` or `idle_timeout`.
+ */
+export function streamClocksOnlyForStreams(outcome: Outcome): void {
+  for (const record of outcome.calls) {
+    if (record.spec.request.stream) continue;
+    const callId = outcome.routerCallIds.get(record.index);
+    const cut = events(outcome).find(
+      ({ event }) => event.type === 'attemptFailed' && event.call === callId && (event.code === 'first_chunk_timeout' || event.code === 'idle_timeout'),
+    );
+    if (cut !== undefined) fail(record, `a non-streaming attempt cut by a stream clock: ${JSON.stringify(cut.event)}`);
+  }
+}

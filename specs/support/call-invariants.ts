@@ -2,6 +2,7 @@
 // outcome, by the deadline, typed errors, chunks once, the final error's attempts. Each throws an
 // Error saying which call broke which promise; fast-check prints it with the shrunk scenario.
 import { RxllmError } from '../../src/errors/rxllm-error.js';
+import type { CallKindName } from '../../src/router/call-kind.js';
 import type { CallRecord, Outcome } from './run-scenario.js';
 import { describeError, errorsOf, events, fail, isDone, isTerminal, notificationsOf, valuesOf } from './outcome-queries.js';
 import { type Output, tagOf } from './scripted-upstream.js';
@@ -72,30 +73,45 @@ export function errorsAreTyped(outcome: Outcome): void {
   }
 }
 
+/** The content a streamed chunk (chat) or piece (text completion) carries, when not empty. */
 function contentOf(value: Output): string | undefined {
-  if (value.object !== 'chat.completion.chunk') return undefined;
-  const content = value.choices[0]?.delta.content;
+  const content =
+    value.object === 'chat.completion.chunk' ? value.choices[0]?.delta.content : value.object === 'text_completion' ? value.choices[0]?.text : undefined;
   return typeof content === 'string' && content !== '' ? content : undefined;
+}
+
+/** The `object` a call of `kind` delivers: streamed (chunks, pieces) or whole. */
+function expectedObject(kind: CallKindName, stream: boolean): Output['object'] {
+  switch (kind) {
+    case 'chat':
+      return stream ? 'chat.completion.chunk' : 'chat.completion';
+    case 'text_completion':
+      return 'text_completion';
+    case 'embedding':
+      return 'list';
+  }
 }
 
 /**
  * 4. A stream's chunks all come from one upstream call (nothing from an attempt that was given up),
- * no content chunk twice, nothing after an error. A non-streaming call ends in its one completion
- * and a complete, or in an error with no value before it.
+ * no content chunk twice, nothing after an error. A non-streaming call ends in its one answer and a
+ * complete, or in an error with no value before it. Whatever the kind, every value is of the kind
+ * the caller asked for (chunks or pieces of a stream, one completion or embeddings list otherwise).
  */
 export function deliversOnce(outcome: Outcome): void {
   for (const record of outcome.calls) {
     const values = valuesOf(outcome, record);
+    const expected = expectedObject(record.spec.kind, record.spec.request.stream);
+    const stranger = values.find((value) => value.object !== expected);
+    if (stranger !== undefined) fail(record, `delivered a ${stranger.object} where a ${expected} was due`);
     if (record.spec.request.stream) {
       const tags = new Set(values.map(tagOf));
       if (tags.size > 1) fail(record, `chunks from ${tags.size} upstream calls: ${[...tags].join(', ')}`);
       const contents = values.map(contentOf).filter((content) => content !== undefined);
       const twice = contents.find((content, index) => contents.indexOf(content) !== index);
       if (twice !== undefined) fail(record, `content chunk "${twice}" delivered twice`);
-      if (values.some((value) => value.object !== 'chat.completion.chunk')) fail(record, 'a stream delivered something other than a chunk');
-    } else {
-      if (values.length > 1) fail(record, `${values.length} values from a non-streaming call`);
-      if (values.some((value) => value?.object !== 'chat.completion')) fail(record, 'a non-streaming call delivered something other than a completion');
+    } else if (values.length > 1) {
+      fail(record, `${values.length} values from a non-streaming call`);
     }
     if (record.spec.caller.kind === 'observe' || record.spec.caller.kind === 'unsubscribe') {
       // The commit point (DESIGN §4): once a value went out, no attempt starts for the call.

@@ -1,7 +1,16 @@
 // What a batch of outcomes exercised, counted, so that a spec can show its properties were not
 // vacuous: that the generated cases did reach retries, fallbacks, cooldowns, every upstream fault,
-// every clock, every caller's way of ending a call.
+// every clock, every kind of call and every caller's way of ending it through its kind's API.
+import type { CallKindName } from '../../src/router/call-kind.js';
+import { isTerminal, notificationsOf } from './outcome-queries.js';
 import type { Outcome } from './run-scenario.js';
+
+/** Each kind's API, by the way a caller consumes a call (embeddings have no stream). */
+const apiNames: Readonly<Record<CallKindName, { observe: string; promise: string; stream: string }>> = {
+  chat: { observe: 'completion$', promise: 'completion()', stream: 'stream()' },
+  text_completion: { observe: 'textCompletion$', promise: 'textCompletion()', stream: 'textStream()' },
+  embedding: { observe: 'embedding$', promise: 'embedding()', stream: 'no stream' },
+};
 
 /** How often each thing worth exercising happened across `outcomes`. */
 export function coverageOf(outcomes: readonly Outcome[]): Map<string, number> {
@@ -19,19 +28,28 @@ export function coverageOf(outcomes: readonly Outcome[]): Map<string, number> {
         if (!event.counted) add('attemptFailed not counted');
       }
     }
+    for (const upstream of outcome.upstreamCalls) add(`upstream ${upstream.kind}${upstream.stream ? ' stream' : ''} ${upstream.behaviour.kind}`);
     for (const record of outcome.calls) {
       const last = record.iterated[record.iterated.length - 1];
+      const { kind } = record.spec;
+      const api = apiNames[kind];
+      add(`kind ${kind}`);
       switch (record.spec.caller.kind) {
+        case 'observe':
+          add(`${api.observe} ${notificationsOf(outcome, record.index).find(isTerminal)?.type ?? 'open'}`);
+          break;
+        case 'unsubscribe':
+          add(`${api.observe} unsubscribed`);
+          break;
         case 'promise':
-          add(`completion() ${record.promise?.state.status ?? 'never made'}`);
+          add(`${api.promise} ${record.promise?.state.status ?? 'never made'}`);
           break;
         case 'drain':
-          add(`stream() drained: ${last?.status === 'fulfilled' ? 'done' : (last?.status ?? 'nothing')}`);
+          add(`${api.stream} drained: ${last?.status === 'fulfilled' ? 'done' : (last?.status ?? 'nothing')}`);
           break;
         case 'break':
-          if (record.firstNext?.state.status === 'fulfilled' && record.firstNext.state.value.done === true) add('stream() broken out of before its first chunk');
-          break;
-        default:
+          add(`${api.stream} broken out of`);
+          if (record.firstNext?.state.status === 'fulfilled' && record.firstNext.state.value.done === true) add(`${api.stream} broken out of before its first chunk`);
           break;
       }
     }

@@ -9,7 +9,7 @@ export type EventOf<T extends RouterEvent['type']> = Extract<RouterEvent, { type
 
 /** Throws the violation, naming the call and how it was consumed. */
 export function fail(record: CallRecord, message: string): never {
-  throw new Error(`call ${record.index} (${record.spec.caller.kind}, ${record.spec.request.stream ? 'stream' : 'non-streaming'}): ${message}`);
+  throw new Error(`call ${record.index} (${record.spec.kind}, ${record.spec.caller.kind}, ${record.spec.request.stream ? 'stream' : 'non-streaming'}): ${message}`);
 }
 
 export function describeError(error: unknown): string {

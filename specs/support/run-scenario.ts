@@ -2,14 +2,17 @@
 // everything the property specs judge: one ordered log of the router's events and of what each
 // caller saw, the Promise / async-iterator outcomes (settled after the flush), the deployments'
 // states at the end, and how many upstream subscriptions were left open.
-import type { Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { RouterConfig } from '../../src/config/router-config-schema.js';
 import type { DeploymentState } from '../../src/deployments/deployment-state.js';
-import type { ChatCompletion, ChatCompletionChunk, RouterRequest } from '../../src/protocol/chat.js';
+import type { RouterRequest } from '../../src/protocol/chat.js';
+import type { EmbeddingRouterRequest } from '../../src/protocol/embedding.js';
+import type { TextRouterRequest } from '../../src/protocol/text-completion.js';
+import type { CallOutput } from '../../src/router/call-kind.js';
 import { Router } from '../../src/router/router.js';
 import type { RouterEvent } from '../../src/router/router-events.js';
-import type { CallSpec, RouterSpec, Scenario } from './scenario.js';
+import type { CallSpec, RequestSpec, RouterSpec, Scenario } from './scenario.js';
 import { countingProvider, type Output, type UpstreamCall } from './scripted-upstream.js';
 
 /** One line of the run's log, in the order things happened (`at` is virtual ms). */
@@ -53,14 +56,14 @@ export interface CallRecord {
   readonly index: number;
   readonly spec: CallSpec;
   readonly subscribedAt: number;
-  /** `completion()`: its promise. */
-  promise?: Tracked<ChatCompletion>;
-  /** `stream()`: the `next()` asked as it subscribed. */
-  firstNext?: Tracked<IteratorResult<ChatCompletionChunk>>;
-  /** `stream()`: every `next()` result in order, the last one `pending` if it never settled. */
-  readonly iterated: Settlement<IteratorResult<ChatCompletionChunk>>[];
-  /** `stream()`: what a `next()` asked after the end gave. */
-  afterEnd?: Settlement<IteratorResult<ChatCompletionChunk>>;
+  /** `completion()` (`textCompletion()`, `embedding()`): its promise. */
+  promise?: Tracked<CallOutput>;
+  /** `stream()` (`textStream()`): the `next()` asked as it subscribed. */
+  firstNext?: Tracked<IteratorResult<CallOutput>>;
+  /** `stream()` (`textStream()`): every `next()` result in order, the last one `pending` if it never settled. */
+  readonly iterated: Settlement<IteratorResult<CallOutput>>[];
+  /** `stream()` (`textStream()`): what a `next()` asked after the end gave. */
+  afterEnd?: Settlement<IteratorResult<CallOutput>>;
 }
 
 export interface Outcome {
@@ -89,14 +92,43 @@ export function routerConfig(router: RouterSpec): RouterConfig {
   return config;
 }
 
-/** The call's request: one user message and the call's overrides. */
-export function routerRequest(spec: CallSpec): RouterRequest {
+/** The call's overrides, as a request takes them. */
+function overrides(spec: CallSpec): Omit<RequestSpec, 'fallbacks'> & { fallbacks?: string[] } {
   const { fallbacks, ...request } = spec.request;
-  return {
-    ...request,
-    messages: [{ role: 'user', content: 'Hi' }],
-    ...(fallbacks === undefined ? {} : { fallbacks: [...fallbacks] }),
-  };
+  return { ...request, ...(fallbacks === undefined ? {} : { fallbacks: [...fallbacks] }) };
+}
+
+/** A chat call's request: one user message and the call's overrides. */
+export function routerRequest(spec: CallSpec): RouterRequest {
+  return { ...overrides(spec), messages: [{ role: 'user', content: 'Hi' }] };
+}
+
+/** The Router's API of each kind of call, as a caller reaches it (see `Caller`). */
+interface KindApi {
+  observe(): Observable<CallOutput>;
+  promise(): Promise<CallOutput>;
+  iterate(): AsyncIterableIterator<CallOutput>;
+}
+
+/** The call's API on `router`, by its kind: its request is one prompt / input and the call's overrides. */
+function apiOf(router: Router, spec: CallSpec): KindApi {
+  switch (spec.kind) {
+    case 'chat': {
+      const request = routerRequest(spec);
+      return { observe: () => router.completion$(request), promise: () => router.completion(request), iterate: () => router.stream(request) };
+    }
+    case 'text_completion': {
+      const request: TextRouterRequest = { ...overrides(spec), prompt: 'Say hi' };
+      return { observe: () => router.textCompletion$(request), promise: () => router.textCompletion(request), iterate: () => router.textStream(request) };
+    }
+    case 'embedding': {
+      const request: EmbeddingRouterRequest = { ...overrides(spec), input: ['a', 'b'] };
+      const iterate = (): never => {
+        throw new Error('embeddings do not stream: a spec bug');
+      };
+      return { observe: () => router.embedding$(request), promise: () => router.embedding(request), iterate };
+    }
+  }
 }
 
 /** A small seeded generator (mulberry32), so the router's picks and jitter replay with the case. */
@@ -124,7 +156,7 @@ export async function runScenario(scenario: Scenario): Promise<Outcome> {
   const upstream = countingProvider(scenario.router.deployments, testScheduler, () => lastStarted);
   const routerCallIds = new Map<number, number>();
   const calls: CallRecord[] = [];
-  const iterators = new Map<number, AsyncIterableIterator<ChatCompletionChunk>>();
+  const iterators = new Map<number, AsyncIterableIterator<CallOutput>>();
   const router = new Router(routerConfig(scenario.router), {
     scheduler: testScheduler,
     provider: upstream.provider,
@@ -146,13 +178,13 @@ export async function runScenario(scenario: Scenario): Promise<Outcome> {
   const start = (index: number, spec: CallSpec): void => {
     const record: CallRecord = { index, spec, subscribedAt: testScheduler.now(), iterated: [] };
     calls.push(record);
-    const request = routerRequest(spec);
+    const api = apiOf(router, spec);
     const caller = spec.caller;
     subscribing = index;
     switch (caller.kind) {
       case 'observe':
       case 'unsubscribe': {
-        const subscription: Subscription = router.completion$(request).subscribe({
+        const subscription: Subscription = api.observe().subscribe({
           next: (value) => log.push({ type: 'next', at: testScheduler.now(), call: index, value }),
           error: (error: unknown) => log.push({ type: 'error', at: testScheduler.now(), call: index, error }),
           complete: () => log.push({ type: 'complete', at: testScheduler.now(), call: index }),
@@ -166,11 +198,11 @@ export async function runScenario(scenario: Scenario): Promise<Outcome> {
         break;
       }
       case 'promise':
-        record.promise = track(router.completion(request));
+        record.promise = track(api.promise());
         break;
       case 'drain':
       case 'break': {
-        const iterator = router.stream(request);
+        const iterator = api.iterate();
         iterators.set(index, iterator);
         // The first next() subscribes; what arrives in virtual time is buffered for the drain below.
         record.firstNext = track(iterator.next());

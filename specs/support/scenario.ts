@@ -3,13 +3,15 @@
 // Plain data, so that fast-check can print and shrink a counterexample. Times are virtual ms
 // (one TestScheduler frame each); durations that go into configs and requests are seconds.
 import type { RoutingStrategyName } from '../../src/config/router-config-schema.js';
+import type { CallKindName } from '../../src/router/call-kind.js';
 
 /** An upstream status the scripted provider answers with, or a connection failure. */
 export type UpstreamFault = 400 | 401 | 403 | 404 | 408 | 409 | 413 | 422 | 429 | 500 | 503 | 529 | 'connection';
 
 /**
  * One upstream call, from its subscription. `at` and `gaps` are ms; a non-streaming call answers
- * with one completion at `at`, a streaming one with chunks at `at`, then after each gap.
+ * with one answer of its kind at `at` (a chat completion, a text completion, an embeddings list), a
+ * streaming one with chunks (chat) or pieces (text completion) at `at`, then after each gap.
  */
 export type Behaviour =
   /** The answer, then complete; `preamble` sends the role-only chunk and an empty delta first. */
@@ -76,22 +78,28 @@ export interface RequestSpec {
   readonly cooldown_time?: number;
 }
 
-/** How the caller consumes its call. */
+/**
+ * How the caller consumes its call, through its kind's API: chat `completion$` / `completion()` /
+ * `stream()`, text `textCompletion$` / `textCompletion()` / `textStream()`, embeddings `embedding$` /
+ * `embedding()` (which never stream: no `drain` nor `break`).
+ */
 export type Caller =
-  /** `completion$`, subscribed to the end. */
+  /** `completion$` (`textCompletion$`, `embedding$`), subscribed to the end. */
   | { readonly kind: 'observe' }
-  /** `completion$`, unsubscribed `after` ms. */
+  /** `completion$` (`textCompletion$`, `embedding$`), unsubscribed `after` ms. */
   | { readonly kind: 'unsubscribe'; readonly after: number }
-  /** `completion()` (non-streaming only). */
+  /** `completion()` (`textCompletion()`, `embedding()`): non-streaming only. */
   | { readonly kind: 'promise' }
-  /** `stream()`, read to its end. */
+  /** `stream()` (`textStream()`), read to its end. */
   | { readonly kind: 'drain' }
-  /** `stream()`, one `next()` asked at once, and `return()` (a `for await` break) `after` ms. */
+  /** `stream()` (`textStream()`), one `next()` asked at once, and `return()` (a `for await` break) `after` ms. */
   | { readonly kind: 'break'; readonly after: number };
 
 export interface CallSpec {
   /** When the caller subscribes (ms). */
   readonly at: number;
+  /** Which endpoint the call is (DESIGN §9). */
+  readonly kind: CallKindName;
   readonly request: RequestSpec;
   readonly caller: Caller;
 }

@@ -9,6 +9,7 @@ import type { ChatCompletionChunk } from '../../../src/protocol/chat.js';
 import { isContentChunk } from '../../../src/protocol/is-content-chunk.js';
 import { ConverseStreamReader } from '../../../src/providers/bedrock/converse-stream-reader.js';
 import { encodeFrame, type FakeFrame } from '../../support/fake-bedrock.js';
+import { type ReaderFactory, splitsAnywhere } from '../../support/stream-reader-checks.js';
 
 const fixture = (name: string): FakeFrame[] => JSON.parse(readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8')) as FakeFrame[];
 const textStream = fixture('converse-stream-text.json');
@@ -62,16 +63,10 @@ describe('ConverseStreamReader', () => {
     expect(isContentChunk(roleChunk!)).toBe(false);
   });
 
-  it('reads the same chunks however the network cut the frames', () => {
-    const body = encode(textStream);
-    const whole = read(body);
-    fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: body.length - 1 }), { maxLength: 10 }), (cuts) => {
-        const recorded = read(body, { cuts: cuts.sort((a, b) => a - b) });
-        expect(deltas(recorded)).toEqual(deltas(whole));
-        expect(recorded.completed).toBe(true);
-      }),
-    );
+  it('reads the same chunks of a tool-use stream with usage however the network cut the frames', () => {
+    const body = encode(toolStream);
+    const reader: ReaderFactory = (sink) => new ConverseStreamReader(sink, { model: 'm', includeUsage: true, nowMs: 1_700_000_000_000, secrets: [] });
+    fc.assert(fc.property(fc.uniqueArray(fc.integer({ min: 1, max: body.length - 1 }), { maxLength: 10 }), (cuts) => splitsAnywhere(reader, body, cuts)));
   });
 
   it('streams tool calls: the call with its id and name, then its arguments, and finish_reason tool_calls', () => {
@@ -137,6 +132,19 @@ describe('ConverseStreamReader', () => {
     expect(recorded.error).toBeInstanceOf(APIConnectionError);
     expect(recorded.error?.message).toMatch(/unreadable upstream event stream/);
     expect(recorded.chunks).toEqual([]);
+  });
+
+  it('delivers the frames before a prelude of impossible length, then errors at once, wherever the network cut', () => {
+    // Found by specs/providers/stream-reader-properties.spec.ts: the frames that arrived in the same
+    // packet as the bad prelude were dropped, so what the caller got depended on the packet's cuts.
+    const head = encode(textStream.slice(0, 2));
+    const body = Buffer.concat([head, Buffer.from([0, 0, 0, 0])]);
+    const together = read(body, { end: false });
+    const apart = read(body, { cuts: [head.length], end: false });
+    expect(deltas(together)).toEqual([{ role: 'assistant', content: '' }, { content: 'Hello' }]);
+    expect(deltas(together)).toEqual(deltas(apart));
+    expect(together.error).toBeInstanceOf(APIConnectionError);
+    expect(together.error?.message).toMatch(/0 bytes/);
   });
 
   it('errors when the body ends without messageStop, or in the middle of a frame', () => {

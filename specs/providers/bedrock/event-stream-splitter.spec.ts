@@ -29,4 +29,11 @@ describe('EventStreamSplitter', () => {
     expect(() => new EventStreamSplitter().push(Buffer.from([0, 0, 0, 4, 0, 0, 0, 0]))).toThrow(/4 bytes/);
     expect(() => new EventStreamSplitter().push(Buffer.from([0xff, 0xff, 0xff, 0xff]))).toThrow(/expected/);
   });
+
+  it('gives back the whole messages before an impossible prelude, then refuses to read on', () => {
+    const splitter = new EventStreamSplitter();
+    expect(splitter.push(Buffer.concat([frames[0]!, Buffer.from([0, 0, 0, 4])])).map((message) => Buffer.from(message))).toEqual([frames[0]]);
+    expect(splitter.failure?.message).toMatch(/4 bytes/);
+    expect(() => splitter.push(frames[1]!)).toThrow(/4 bytes/);
+  });
 });

@@ -84,6 +84,8 @@ export class ConverseStreamReader implements StreamBodyReader {
       }
       this.deliver(message);
     }
+    const { failure } = this.splitter;
+    if (failure !== undefined && !this.sink.closed) this.unreadable(failure);
   }
 
   end(): void {

@@ -16,20 +16,36 @@ const maxMessageBytes = 16 * 1024 * 1024;
  */
 export class EventStreamSplitter {
   private buffered: Buffer = Buffer.alloc(0);
+  private corrupt: Error | undefined;
+
+  /**
+   * Why the body became unreadable (a prelude announcing an impossible length), once it did. The
+   * whole messages before that prelude are handed over first: what the network delivered in the
+   * same packet as the corruption must not depend on where the packet was cut.
+   */
+  get failure(): Error | undefined {
+    return this.corrupt;
+  }
 
   /** Bytes of a message not yet whole: a body that ends with some was cut short. */
   get pending(): number {
     return this.buffered.length;
   }
 
-  /** The messages `bytes` completes, in order. Throws when a prelude announces an impossible length. */
+  /**
+   * The messages `bytes` completes, in order, up to a prelude announcing an impossible length (see
+   * `failure`). Throws when that prelude is the first thing left to read.
+   */
   push(bytes: Buffer): Buffer[] {
+    if (this.corrupt !== undefined) throw this.corrupt;
     let data = this.buffered.length === 0 ? bytes : Buffer.concat([this.buffered, bytes]);
     const messages: Buffer[] = [];
     while (data.length >= lengthBytes) {
       const length = data.readUInt32BE(0);
       if (length < minMessageBytes || length > maxMessageBytes) {
-        throw new Error(`event stream message of ${length} bytes (expected ${minMessageBytes} to ${maxMessageBytes})`);
+        this.corrupt = new Error(`event stream message of ${length} bytes (expected ${minMessageBytes} to ${maxMessageBytes})`);
+        if (messages.length === 0) throw this.corrupt;
+        break;
       }
       if (data.length < length) break;
       messages.push(data.subarray(0, length));
