@@ -3,7 +3,7 @@ import type { Deployment } from '../config/router-settings.js';
 import type { CallKindName } from '../router/call-kind.js';
 import type { ProviderRequest } from './provider.js';
 
-interface Target {
+export interface Target {
   readonly origin: string;
   /** The path of each endpoint (DESIGN §9), under the deployment's `api_base`. */
   readonly paths: Readonly<Record<CallKindName, string>>;
@@ -16,23 +16,36 @@ export const openAIEndpoints: Readonly<Record<CallKindName, string>> = {
   embedding: '/embeddings',
 };
 
+/**
+ * The origin of `apiBase` and the path of each endpoint under it: `route` then the endpoint go after
+ * the base's own path and before its query (`https://h/v1?tenant=a` → `/v1/chat/completions?tenant=a`),
+ * with `query` added to it.
+ *
+ * @example
+ * endpointTargets('https://r.example/', '/openai/deployments/d', { 'api-version': 'v' }).paths.embedding
+ * // '/openai/deployments/d/embeddings?api-version=v'
+ */
+export function endpointTargets(apiBase: string, route = '', query: Readonly<Record<string, string>> = {}): Target {
+  const base = new URL(apiBase.replace(/\/+$/, ''));
+  const pathOf = (endpoint: string): string => {
+    const url = new URL(base);
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}${route}${endpoint}`;
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    return `${url.pathname}${url.search}`;
+  };
+  return {
+    origin: base.origin,
+    paths: { chat: pathOf(openAIEndpoints.chat), text_completion: pathOf(openAIEndpoints.text_completion), embedding: pathOf(openAIEndpoints.embedding) },
+  };
+}
+
 // The URL is parsed once per deployment, not on every request.
 const targets = new WeakMap<Deployment, Target>();
 
 function targetOf(deployment: Deployment): Target {
   let target = targets.get(deployment);
   if (target === undefined) {
-    const base = deployment.apiBase.replace(/\/+$/, '');
-    // The endpoint goes after the base's path, before its query (`https://h/v1?tenant=a`).
-    const pathOf = (endpoint: string): string => {
-      const url = new URL(base);
-      url.pathname = `${url.pathname.replace(/\/+$/, '')}${endpoint}`;
-      return `${url.pathname}${url.search}`;
-    };
-    target = {
-      origin: new URL(base).origin,
-      paths: { chat: pathOf(openAIEndpoints.chat), text_completion: pathOf(openAIEndpoints.text_completion), embedding: pathOf(openAIEndpoints.embedding) },
-    };
+    target = endpointTargets(deployment.apiBase);
     targets.set(deployment, target);
   }
   return target;

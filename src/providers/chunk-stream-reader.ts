@@ -3,7 +3,7 @@ import { APIConnectionError } from '../errors/error-classes.js';
 import type { RxllmError } from '../errors/rxllm-error.js';
 import type { ChatCompletionChunk } from '../protocol/chat.js';
 import { readStreamEvent } from './read-stream-event.js';
-import { createSseDecoder, type SseDecoder } from './sse-decoder.js';
+import { type SseDecoder, sinkSseDecoder } from './sse-decoder.js';
 
 /** Where a chunk stream is delivered; once `closed`, nothing more is delivered. */
 export interface ChunkSink {
@@ -39,12 +39,7 @@ export class ChunkStreamReader {
     private readonly sink: ChunkSink,
     private readonly apiKey?: string,
   ) {
-    this.decoder = createSseDecoder({
-      onEvent: (message) => this.deliver(message),
-      onError: (error) => {
-        if (!sink.closed) sink.error(new APIConnectionError(`unreadable upstream stream: ${error.message}`, { cause: error }));
-      },
-    });
+    this.decoder = sinkSseDecoder(sink, (message) => this.deliver(message));
   }
 
   /** The next bytes of the body, cut wherever the network cut them. */

@@ -1,5 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
+import { APIConnectionError } from '../errors/error-classes.js';
+import type { RxllmError } from '../errors/rxllm-error.js';
 
 /** Far above any real chunk; it only stops a body without line breaks from growing without bound. */
 const maxBufferedChars = 16 * 1024 * 1024;
@@ -26,6 +28,19 @@ export interface SseDecoderCallbacks {
  */
 export function createSseDecoder(callbacks: SseDecoderCallbacks): SseDecoder {
   return new SseDecoder(callbacks);
+}
+
+/**
+ * An SSE decoder for a stream reader: its events go to `onEvent`, and SSE that cannot be read
+ * fails `sink` (once, unless it closed already) with an `APIConnectionError`.
+ */
+export function sinkSseDecoder(sink: { readonly closed: boolean; error(error: RxllmError): void }, onEvent: (event: EventSourceMessage) => void): SseDecoder {
+  return new SseDecoder({
+    onEvent,
+    onError: (error) => {
+      if (!sink.closed) sink.error(new APIConnectionError(`unreadable upstream stream: ${error.message}`, { cause: error }));
+    },
+  });
 }
 
 /** Bytes in, SSE events out (see `createSseDecoder`). A class: every open stream keeps one. */

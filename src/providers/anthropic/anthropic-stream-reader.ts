@@ -1,7 +1,7 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { APIConnectionError } from '../../errors/error-classes.js';
 import type { ChunkSink } from '../chunk-stream-reader.js';
-import { createSseDecoder, type SseDecoder } from '../sse-decoder.js';
+import { type SseDecoder, sinkSseDecoder } from '../sse-decoder.js';
 import type { StreamBodyReader } from '../wire-format.js';
 import type { AnthropicStreamState } from './anthropic-stream-state.js';
 
@@ -22,12 +22,7 @@ export class AnthropicStreamReader implements StreamBodyReader {
     private readonly sink: ChunkSink,
     private readonly state: AnthropicStreamState,
   ) {
-    this.decoder = createSseDecoder({
-      onEvent: (message) => this.deliver(message),
-      onError: (error) => {
-        if (!sink.closed) sink.error(new APIConnectionError(`unreadable upstream stream: ${error.message}`, { cause: error }));
-      },
-    });
+    this.decoder = sinkSseDecoder(sink, (message) => this.deliver(message));
   }
 
   push(bytes: Buffer): void {

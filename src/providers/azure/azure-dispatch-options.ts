@@ -1,14 +1,9 @@
 import type { Dispatcher } from 'undici';
 import type { Deployment } from '../../config/router-settings.js';
 import { BadRequestError } from '../../errors/error-classes.js';
-import type { CallKindName } from '../../router/call-kind.js';
-import { openAIEndpoints } from '../chat-dispatch-options.js';
+import { endpointTargets, type Target } from '../chat-dispatch-options.js';
 import type { ProviderRequest } from '../provider.js';
 
-interface Target {
-  readonly origin: string;
-  readonly paths: Readonly<Record<CallKindName, string>>;
-}
 
 // The URL is built once per deployment, not on every request.
 const targets = new WeakMap<Deployment, Target>();
@@ -19,20 +14,7 @@ function targetOf(deployment: Deployment): Target {
     if (deployment.apiVersion === undefined || deployment.apiVersion === '') {
       throw new BadRequestError(`deployment ${deployment.id}: azure/ needs api_version (or AZURE_API_VERSION)`, { param: 'api_version' });
     }
-    const deploymentName = encodeURIComponent(deployment.model);
-    const base = deployment.apiBase.replace(/\/+$/, '');
-    const apiVersion = deployment.apiVersion;
-    // The route goes after the base's path, before its query.
-    const pathOf = (endpoint: string): string => {
-      const url = new URL(base);
-      url.pathname = `${url.pathname.replace(/\/+$/, '')}/openai/deployments/${deploymentName}${endpoint}`;
-      url.searchParams.set('api-version', apiVersion);
-      return `${url.pathname}${url.search}`;
-    };
-    target = {
-      origin: new URL(base).origin,
-      paths: { chat: pathOf(openAIEndpoints.chat), text_completion: pathOf(openAIEndpoints.text_completion), embedding: pathOf(openAIEndpoints.embedding) },
-    };
+    target = endpointTargets(deployment.apiBase, `/openai/deployments/${encodeURIComponent(deployment.model)}`, { 'api-version': deployment.apiVersion });
     targets.set(deployment, target);
   }
   return target;

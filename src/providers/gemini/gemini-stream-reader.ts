@@ -1,7 +1,7 @@
 import type { EventSourceMessage } from 'eventsource-parser';
 import { APIConnectionError } from '../../errors/error-classes.js';
 import type { ChunkSink } from '../chunk-stream-reader.js';
-import { createSseDecoder, type SseDecoder } from '../sse-decoder.js';
+import { type SseDecoder, sinkSseDecoder } from '../sse-decoder.js';
 import type { StreamBodyReader } from '../wire-format.js';
 import { geminiError, geminiErrorFields } from './gemini-error.js';
 import type { GeminiStreamState } from './gemini-stream-state.js';
@@ -21,12 +21,7 @@ export class GeminiStreamReader implements StreamBodyReader {
     private readonly state: GeminiStreamState,
     private readonly apiKey: string | undefined,
   ) {
-    this.decoder = createSseDecoder({
-      onEvent: (message) => this.deliver(message),
-      onError: (error) => {
-        if (!sink.closed) sink.error(new APIConnectionError(`unreadable upstream stream: ${error.message}`, { cause: error }));
-      },
-    });
+    this.decoder = sinkSseDecoder(sink, (message) => this.deliver(message));
   }
 
   push(bytes: Buffer): void {
