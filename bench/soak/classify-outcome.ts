@@ -23,7 +23,7 @@ export const outcomeClasses = [
   'duplicate',
   /** A token missing, or a "whole" answer short of tokens. */
   'gap',
-  /** Anything else that is not the OpenAI wire format (bad JSON, events after the end, ...). */
+  /** Anything else that is not the OpenAI wire format (bad JSON, events after the end, a malformed embeddings list, ...). */
   'broken',
   /** No answer at all within the client's watchdog. */
   'lost',
