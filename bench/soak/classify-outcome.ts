@@ -2,10 +2,11 @@
  * Turns what a client received from the proxy into exactly one outcome class. Pure: the soak's
  * client and the spec's hand-made cases go through the same code.
  */
+import type { SoakEndpoint } from './formats/soak-wire-format.js';
 import { checkTokens } from './tokens.js';
 
 export const outcomeClasses = [
-  /** A whole JSON completion: one response's tokens, all of them, in order. */
+  /** A whole JSON completion: one response's tokens, all of them, in order; or embeddings, one well-formed vector per input. */
   'ok-json',
   /** A whole stream: `[DONE]` seen, one response's tokens, all of them, in order. */
   'ok-stream',
@@ -22,7 +23,7 @@ export const outcomeClasses = [
   'duplicate',
   /** A token missing, or a "whole" answer short of tokens. */
   'gap',
-  /** Anything else that is not the OpenAI wire format (bad JSON, events after the end, ...). */
+  /** Anything else that is not the OpenAI wire format (bad JSON, events after the end, a malformed embeddings list, ...). */
   'broken',
   /** No answer at all within the client's watchdog. */
   'lost',
@@ -64,24 +65,60 @@ export function classifyErrorStatus(status: number, body: string): Classified {
   return { class: 'error-status', detail: `${status} ${error.code}` };
 }
 
-/** A 200 to a non-streaming request. */
-export function classifyCompletion(body: string): Classified {
+/** The text of a completion's first choice: `message.content` (chat) or `text` (text completion). */
+function choiceText(parsed: unknown, endpoint: SoakEndpoint, field: 'message' | 'delta'): unknown {
+  const choices = isObject(parsed) ? parsed['choices'] : undefined;
+  const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+  if (!isObject(first)) return undefined;
+  if (endpoint === 'completion') return first['text'];
+  const message = first[field];
+  return isObject(message) ? message['content'] : undefined;
+}
+
+/** The object a 200 of `endpoint` must be. */
+const objectOf: Readonly<Record<Exclude<SoakEndpoint, 'embedding'>, { json: string; chunk: string }>> = {
+  chat: { json: 'chat.completion', chunk: 'chat.completion.chunk' },
+  completion: { json: 'text_completion', chunk: 'text_completion' },
+};
+
+/** A 200 to a non-streaming chat or text-completion request. */
+export function classifyCompletion(body: string, endpoint: Exclude<SoakEndpoint, 'embedding'> = 'chat'): Classified {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     return { class: 'broken', detail: 'a 200 completion that is not JSON' };
   }
-  const choices = isObject(parsed) ? parsed['choices'] : undefined;
-  const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
-  const message = isObject(first) ? first['message'] : undefined;
-  const content = isObject(message) ? message['content'] : undefined;
-  if (typeof content !== 'string') return { class: 'broken', detail: 'a 200 completion without choices[0].message.content' };
+  const expected = objectOf[endpoint].json;
+  if (isObject(parsed) && 'object' in parsed && parsed['object'] !== expected) return { class: 'broken', detail: `a 200 ${String(parsed['object'])}, not a ${expected}` };
+  const content = choiceText(parsed, endpoint, 'message');
+  if (typeof content !== 'string') return { class: 'broken', detail: `a 200 completion without choices[0].${endpoint === 'chat' ? 'message.content' : 'text'}` };
   const tokens = checkTokens(content);
   if (tokens.kind === 'duplicate') return { class: 'duplicate', detail: tokens.why };
   if (tokens.kind === 'gap') return { class: 'gap', detail: tokens.why };
   if (tokens.kind === 'garbled') return { class: 'broken', detail: tokens.why };
   if (!tokens.complete) return { class: 'gap', detail: `a completion of ${tokens.count} tokens, short of its total` };
+  return { class: 'ok-json', detail: 'ok' };
+}
+
+/** A 200 to an embeddings request of `inputs` inputs: a list with one vector per input, in order. */
+export function classifyEmbedding(body: string, inputs: number): Classified {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { class: 'broken', detail: 'a 200 embeddings answer that is not JSON' };
+  }
+  const data = isObject(parsed) && parsed['object'] === 'list' ? parsed['data'] : undefined;
+  if (!Array.isArray(data)) return { class: 'broken', detail: 'a 200 embeddings answer that is not a list' };
+  if (data.length !== inputs) return { class: data.length < inputs ? 'gap' : 'duplicate', detail: `${data.length} embeddings for ${inputs} inputs` };
+  for (const [index, item] of data.entries()) {
+    const vector = isObject(item) ? item['embedding'] : undefined;
+    const wellFormed = Array.isArray(vector) ? vector.length > 0 && vector.every((x) => typeof x === 'number' && Number.isFinite(x)) : typeof vector === 'string' && vector !== '';
+    if (!isObject(item) || item['object'] !== 'embedding' || item['index'] !== index || !wellFormed) {
+      return { class: 'broken', detail: `embedding ${index} is not a well-formed { object, index, embedding }` };
+    }
+  }
   return { class: 'ok-json', detail: 'ok' };
 }
 
@@ -98,7 +135,7 @@ export type StreamEnd =
  * A 200 to a streaming request: the `data:` payloads in order (`[DONE]` as the string), and how the
  * body stopped.
  */
-export function classifyStream(events: readonly string[], end: StreamEnd): Classified {
+export function classifyStream(events: readonly string[], end: StreamEnd, endpoint: Exclude<SoakEndpoint, 'embedding'> = 'chat'): Classified {
   let content = '';
   let finished: 'done' | 'error' | undefined;
   let errorCode = '';
@@ -123,9 +160,12 @@ export function classifyStream(events: readonly string[], end: StreamEnd): Class
     }
     const choices = isObject(parsed) ? parsed['choices'] : undefined;
     if (!Array.isArray(choices)) return { class: 'broken', detail: 'a chunk without choices' };
-    const first: unknown = choices[0];
-    const delta = isObject(first) ? first['delta'] : undefined;
-    const piece = isObject(delta) ? delta['content'] : undefined;
+    const expected = objectOf[endpoint].chunk;
+    // Azure's prompt_filter_results chunk (`object: ""`, no choices) passes through: only chunks with choices name their kind.
+    if (choices.length > 0 && isObject(parsed) && 'object' in parsed && parsed['object'] !== expected) {
+      return { class: 'broken', detail: `a ${String(parsed['object'])} chunk, not a ${expected}` };
+    }
+    const piece = choiceText(parsed, endpoint, 'delta');
     if (typeof piece === 'string') content += piece;
   }
   const tokens = checkTokens(content);

@@ -1,32 +1,43 @@
 /**
- * A fault-injecting OpenAI-compatible upstream for the soak: node:http on 127.0.0.1 (an ephemeral
- * port), `POST /v1/chat/completions` (and `/chat/completions`) in the real wire format: JSON
- * completions, SSE `data: {...}` chunks ending in `data: [DONE]`, and `{"error": {message, type,
- * param, code}}` error bodies.
+ * A fault-injecting upstream for the soak that speaks every provider's wire format at once: node:http
+ * on 127.0.0.1 (an ephemeral port), each request routed by its path to the format that owns it
+ * (formats/*.ts): OpenAI (`/v1/chat/completions`, `/v1/completions`, `/v1/embeddings`), Azure
+ * (`/openai/deployments/<d>/...?api-version=`), Gemini (`/v1beta/models/<m>:generateContent`,
+ * `:streamGenerateContent?alt=sse`), Anthropic (`/v1/messages`), Bedrock (`/model/<id>/converse`,
+ * `/converse-stream`).
  *
- * A share `faultRate` of requests gets a fault; faulted requests take the faults of the matrix in
- * turn, so every fault gets the same share. Every answer has its own number, and its content is
- * that number's tokens in order (tokens.ts), so clients can prove what they received.
+ * A share `faultRate` of requests gets a fault; each format's faulted requests take the faults of
+ * the matrix in turn, so every fault gets the same share in every format. Every answer has its own
+ * number, and its content is that number's tokens in order (tokens.ts), so clients can prove what
+ * they received whichever format carried it.
  *
- *   fault                    streaming request                        non-streaming request
- *   hang-before-headers      reads the request, never answers         same
- *   hang-before-first-chunk  200 + role chunk, then nothing           200 headers, then nothing
- *   stall-mid-stream         role + some tokens, then nothing         half the JSON body, then nothing
- *   reset-before-body        socket destroyed, no response            same
- *   reset-mid-body           role + some tokens, socket destroyed     half the JSON body, socket destroyed
- *   429-retry-after          429 rate_limit_error, Retry-After: 1     same
- *   429 / 500 / 503 / 529    that status, OpenAI error body           same
- *   malformed-json           the first event's JSON is broken         200 JSON body that does not parse
- *   malformed-sse            role + some tokens, then a broken event  an SSE body to a JSON request
- *   cut-short                role + some tokens, end without [DONE]   Content-Length larger than the body, then FIN
+ *   fault                    streaming request                                 non-streaming request
+ *   hang-before-headers      reads the request, never answers                  same
+ *   hang-before-first-chunk  200 + the content-free opening frames, then nothing  200 headers, then nothing
+ *   stall-mid-stream         opening + some tokens, then nothing               half the JSON body, then nothing
+ *   reset-before-body        socket destroyed, no response                     same
+ *   reset-mid-body           opening + some tokens, socket destroyed           half the JSON body, socket destroyed
+ *   429-retry-after          429, the format's error body and retry hint       same
+ *   429 / 500 / 503 / 529    that status, the format's error body (529: 503 where the provider has none)  same
+ *   malformed-json           the first frame does not parse                    200 JSON body that does not parse
+ *   malformed-sse            opening + some tokens, then a broken frame        a stream body to a JSON request
+ *   cut-short                opening + some tokens, EOF before the end marker  Content-Length larger than the body, then FIN
+ *   error-event              opening + some tokens, the format's error event   as 500
  *
  * It tracks every upstream request as open until its response finished or its connection closed,
- * and which faults each client request met (by the body's `user`, which the proxy passes on).
+ * and which faults each client request met (by the `soak-<n>` id the client puts in its prompt,
+ * which every format carries).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { faultKinds, type FaultKind, type Served } from './faults.js';
-import { tokenOf } from './tokens.js';
+import { anthropicFormat } from './formats/anthropic.js';
+import { azureFormat } from './formats/azure.js';
+import { bedrockFormat } from './formats/bedrock.js';
+import { geminiFormat } from './formats/gemini.js';
+import { openAIErrorBody, openAIFormat } from './formats/openai.js';
+import { playJson, playStream } from './formats/play-answer.js';
+import { soakFormatNames, type SoakCall, type SoakEndpoint, type SoakFormatName, type SoakRoute, type SoakWireFormat } from './formats/soak-wire-format.js';
 
 export interface FaultUpstreamOptions {
   /** Share of requests that get a fault, 0..1. */
@@ -52,22 +63,30 @@ export interface ServedCounts {
   open: number;
 }
 
+/** Where an upstream request went: `<format> <endpoint> <stream|json>`, e.g. `gemini chat stream`. */
+export type UpstreamRouteKey = `${SoakFormatName} ${SoakEndpoint} ${'stream' | 'json'}`;
+
 export interface FaultUpstream {
-  /** `http://127.0.0.1:<port>/v1`: a deployment's `api_base`. */
+  /** `http://127.0.0.1:<port>`: every format's `api_base` starts with it (OpenAI's adds `/v1`). */
+  readonly origin: string;
+  /** `${origin}/v1`: an OpenAI deployment's `api_base`. */
   readonly apiBase: string;
   /** Upstream requests neither finished nor closed. */
   readonly open: number;
   readonly requests: number;
   /** Per fault (and `none`), how its requests ended. */
   counts(): Record<Served, ServedCounts>;
-  /** What the upstream requests made for one client request (its `user`) were served with, in order. */
+  /** Per route, upstream requests per fault (and `none`). */
+  countsByRoute(): Partial<Record<UpstreamRouteKey, Record<Served, number>>>;
+  /** What the upstream requests made for one client request (its `soak-<n>` id) were served with, in order. */
   servedFor(user: string): readonly Served[];
   /** Upstream requests per upstream model (one per deployment). */
   byModel(): Record<string, number>;
   close(): Promise<void>;
 }
 
-const created = 1_700_000_000;
+const formats: readonly SoakWireFormat[] = [azureFormat, openAIFormat, geminiFormat, anthropicFormat, bedrockFormat];
+const userPattern = /soak-\d+/;
 
 function emptyCounts(): Record<Served, ServedCounts> {
   const counts = {} as Record<Served, ServedCounts>;
@@ -75,21 +94,18 @@ function emptyCounts(): Record<Served, ServedCounts> {
   return counts;
 }
 
-function errorBody(message: string, type: string, code: string | null): string {
-  return JSON.stringify({ error: { message, type, param: null, code } });
+function emptyServed(): Record<Served, number> {
+  const counts = {} as Record<Served, number>;
+  for (const served of ['none', ...faultKinds] as const) counts[served] = 0;
+  return counts;
 }
 
-const errorAnswers: Partial<Record<FaultKind, { status: number; body: string; headers?: Record<string, string> }>> = {
-  '429-retry-after': {
-    status: 429,
-    body: errorBody('Rate limit reached for requests', 'rate_limit_error', 'rate_limit_exceeded'),
-    headers: { 'retry-after': '1' },
-  },
-  '429': { status: 429, body: errorBody('Rate limit reached for requests', 'rate_limit_error', 'rate_limit_exceeded') },
-  '500': { status: 500, body: errorBody('The server had an error while processing your request', 'server_error', null) },
-  '503': { status: 503, body: errorBody('The engine is currently overloaded, please try again later', 'server_error', 'service_unavailable') },
-  '529': { status: 529, body: errorBody('Overloaded', 'overloaded_error', 'overloaded') },
-};
+/** How many inputs an embeddings request has. */
+function inputCount(input: unknown): number {
+  if (!Array.isArray(input)) return 1;
+  // A list of token ids is one input; a list of lists or strings is one each.
+  return input.length > 0 && typeof input[0] === 'number' ? 1 : input.length;
+}
 
 /** Starts the fault upstream on 127.0.0.1 (an ephemeral port). */
 export async function startFaultUpstream(options: FaultUpstreamOptions): Promise<FaultUpstream> {
@@ -99,18 +115,19 @@ export async function startFaultUpstream(options: FaultUpstreamOptions): Promise
   const chunkDelayMs = options.chunkDelayMs ?? 3;
   const { random } = options;
   const counts = emptyCounts();
+  const byRoute: Partial<Record<UpstreamRouteKey, Record<Served, number>>> = {};
   const servedByUser = new Map<string, Served[]>();
   const sockets = new Set<Socket>();
   const modelCounts: Record<string, number> = {};
-  let nextFault = 0;
+  const nextFault = Object.fromEntries(soakFormatNames.map((name) => [name, 0])) as Record<SoakFormatName, number>;
   let answers = 0;
   let open = 0;
   let requests = 0;
 
-  const pickServed = (): Served => {
+  const pickServed = (format: SoakFormatName): Served => {
     if (faults.length === 0 || random() >= options.faultRate) return 'none';
-    const fault = faults[nextFault % faults.length] as FaultKind;
-    nextFault += 1;
+    const fault = faults[nextFault[format] % faults.length] as FaultKind;
+    nextFault[format] += 1;
     return fault;
   };
 
@@ -125,30 +142,47 @@ export async function startFaultUpstream(options: FaultUpstreamOptions): Promise
     socket.on('close', () => sockets.delete(socket));
   });
 
+  const notFound = (res: ServerResponse, status: number, message: string): void => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(openAIErrorBody(message, 'invalid_request_error', status === 404 ? 'not_found' : null));
+  };
+
   function serve(req: IncomingMessage, res: ServerResponse, text: string): void {
-    const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/chat/completions')) {
-      res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(errorBody(`no route ${req.method} ${path}`, 'invalid_request_error', 'not_found'));
-      return;
-    }
-    let body: { model?: unknown; stream?: unknown; user?: unknown };
+    const url = new URL(req.url ?? '/', 'http://upstream');
+    let body: Record<string, unknown>;
     try {
-      body = JSON.parse(text) as typeof body;
+      const parsed = JSON.parse(text) as unknown;
+      body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
     } catch {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null));
+      notFound(res, 400, 'the request body is not JSON');
       return;
     }
-    const served = pickServed();
+    let format: SoakWireFormat | undefined;
+    let route: SoakRoute | undefined;
+    for (const candidate of formats) {
+      route = req.method === 'POST' ? candidate.route(url.pathname, url.searchParams, body) : undefined;
+      if (route !== undefined) {
+        format = candidate;
+        break;
+      }
+    }
+    if (format === undefined || route === undefined) {
+      notFound(res, 404, `no route ${req.method} ${url.pathname}`);
+      return;
+    }
+    const served = pickServed(format.name);
     const count = counts[served];
     requests += 1;
     count.requests += 1;
     count.open += 1;
     open += 1;
-    if (typeof body.user === 'string') {
-      const list = servedByUser.get(body.user);
-      if (list === undefined) servedByUser.set(body.user, [served]);
+    const key: UpstreamRouteKey = `${format.name} ${route.endpoint} ${route.stream ? 'stream' : 'json'}`;
+    const routeCounts = (byRoute[key] ??= emptyServed());
+    routeCounts[served] += 1;
+    const user = userPattern.exec(text)?.[0];
+    if (user !== undefined) {
+      const list = servedByUser.get(user);
+      if (list === undefined) servedByUser.set(user, [served]);
       else list.push(served);
     }
     res.once('close', () => {
@@ -158,117 +192,21 @@ export async function startFaultUpstream(options: FaultUpstreamOptions): Promise
       else count.closedEarly += 1;
     });
     answers += 1;
-    const model = typeof body.model === 'string' ? body.model : 'soak';
-    modelCounts[model] = (modelCounts[model] ?? 0) + 1;
-    const answer: Answer = {
+    modelCounts[route.model] = (modelCounts[route.model] ?? 0) + 1;
+    const call: SoakCall = {
+      ...route,
       id: answers,
-      model,
       total: minTokens + Math.floor(random() * (maxTokens - minTokens + 1)),
+      inputs: inputCount(body['input']),
     };
+    const context = { res, format, call, served, random, delay };
     // A write racing the proxy's disconnect may throw; the exchange is over either way.
-    const play = body.stream === true ? playStream(res, answer, served) : playJson(res, answer, served);
+    const play = call.stream ? playStream(context) : playJson(context);
     play.catch(() => res.destroy());
   }
 
   function delay(): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, chunkDelayMs));
-  }
-
-  /** Resolves once `data` was handed to the socket; false when the connection is gone. */
-  function write(res: ServerResponse, data: string): Promise<boolean> {
-    if (res.destroyed || res.writableEnded) return Promise.resolve(false);
-    return new Promise((resolve) => res.write(data, (error) => resolve(error == null)));
-  }
-
-  async function playJson(res: ServerResponse, answer: Answer, served: Served): Promise<void> {
-    const json = completionJson(answer);
-    const half = json.slice(0, Math.floor(json.length / 2));
-    const errorAnswer = served === 'none' ? undefined : errorAnswers[served];
-    if (errorAnswer !== undefined) {
-      res.writeHead(errorAnswer.status, { 'content-type': 'application/json', ...errorAnswer.headers });
-      res.end(errorAnswer.body);
-      return;
-    }
-    switch (served) {
-      case 'hang-before-headers':
-        return;
-      case 'reset-before-body':
-        res.socket?.destroy();
-        return;
-      case 'hang-before-first-chunk':
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-        res.flushHeaders();
-        return;
-      case 'stall-mid-stream':
-      case 'reset-mid-body':
-      case 'cut-short':
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-        if (!(await write(res, half))) return;
-        if (served === 'reset-mid-body') res.socket?.destroy();
-        // Content-Length promised more: a FIN now leaves the body short.
-        else if (served === 'cut-short') res.socket?.end();
-        return;
-      case 'malformed-json': {
-        const broken = `${half}}`;
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(broken) });
-        res.end(broken);
-        return;
-      }
-      case 'malformed-sse':
-        res.writeHead(200, { 'content-type': 'text/event-stream' });
-        res.end(`data: ${chunkJson(answer, { role: 'assistant', content: '' }, null)}\n\ndata: [DONE]\n\n`);
-        return;
-      default: {
-        await delay();
-        if (res.destroyed) return;
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-        res.end(json);
-      }
-    }
-  }
-
-  async function playStream(res: ServerResponse, answer: Answer, served: Served): Promise<void> {
-    const errorAnswer = served === 'none' ? undefined : errorAnswers[served];
-    if (errorAnswer !== undefined) {
-      res.writeHead(errorAnswer.status, { 'content-type': 'application/json', ...errorAnswer.headers });
-      res.end(errorAnswer.body);
-      return;
-    }
-    if (served === 'hang-before-headers') return;
-    if (served === 'reset-before-body') {
-      res.socket?.destroy();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    if (served === 'malformed-json') {
-      res.end(`data: {"id":"chatcmpl-soak-${answer.id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content\n\n`);
-      return;
-    }
-    if (!(await write(res, `data: ${chunkJson(answer, { role: 'assistant', content: '' }, null)}\n\n`))) return;
-    if (served === 'hang-before-first-chunk') return;
-    // The mid-stream faults strike after at least one token and before the last.
-    const cutAt = served === 'none' ? answer.total : 1 + Math.floor(random() * (answer.total - 1));
-    for (let seq = 0; seq < cutAt; seq += 1) {
-      await delay();
-      if (!(await write(res, `data: ${chunkJson(answer, { content: tokenOf(answer.id, seq, answer.total) }, null)}\n\n`))) return;
-    }
-    await delay();
-    if (res.destroyed) return;
-    switch (served) {
-      case 'stall-mid-stream':
-        return;
-      case 'reset-mid-body':
-        res.socket?.destroy();
-        return;
-      case 'malformed-sse':
-        res.end(`data: {"id":"chatcmpl-soak-${answer.id}","choices":[{"index":0,"delta":{"content":"oops"}\n\n`);
-        return;
-      case 'cut-short':
-        res.end();
-        return;
-      default:
-        res.end(`data: ${chunkJson(answer, {}, 'stop')}\n\ndata: [DONE]\n\n`);
-    }
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -278,9 +216,11 @@ export async function startFaultUpstream(options: FaultUpstreamOptions): Promise
   // Hung requests are the proxy's to abort; Node's own request timeout must not do it for them.
   server.requestTimeout = 0;
   const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
 
   return {
-    apiBase: `http://127.0.0.1:${port}/v1`,
+    origin,
+    apiBase: `${origin}/v1`,
     get open() {
       return open;
     },
@@ -288,6 +228,7 @@ export async function startFaultUpstream(options: FaultUpstreamOptions): Promise
       return requests;
     },
     counts: () => structuredClone(counts),
+    countsByRoute: () => structuredClone(byRoute),
     servedFor: (user) => servedByUser.get(user) ?? [],
     byModel: () => ({ ...modelCounts }),
     async close() {
@@ -295,37 +236,4 @@ export async function startFaultUpstream(options: FaultUpstreamOptions): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-interface Answer {
-  readonly id: number;
-  readonly model: string;
-  readonly total: number;
-}
-
-function allTokens(answer: Answer): string {
-  let text = '';
-  for (let seq = 0; seq < answer.total; seq += 1) text += tokenOf(answer.id, seq, answer.total);
-  return text;
-}
-
-function completionJson(answer: Answer): string {
-  return JSON.stringify({
-    id: `chatcmpl-soak-${answer.id}`,
-    object: 'chat.completion',
-    created,
-    model: answer.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: allTokens(answer) }, finish_reason: 'stop', logprobs: null }],
-    usage: { prompt_tokens: 5, completion_tokens: answer.total, total_tokens: 5 + answer.total },
-  });
-}
-
-function chunkJson(answer: Answer, delta: Record<string, unknown>, finishReason: string | null): string {
-  return JSON.stringify({
-    id: `chatcmpl-soak-${answer.id}`,
-    object: 'chat.completion.chunk',
-    created,
-    model: answer.model,
-    choices: [{ index: 0, delta, finish_reason: finishReason, logprobs: null }],
-  });
 }

@@ -1,6 +1,7 @@
 /**
- * The faults the soak's upstream injects, one name per way a real OpenAI-compatible upstream breaks.
- * Each applies to streaming and non-streaming requests alike (fault-upstream.ts says how).
+ * The faults the soak's upstream injects, one name per way a real upstream breaks. Each applies to
+ * every wire format, streaming and non-streaming requests alike, in the format's own terms
+ * (fault-upstream.ts and formats/play-answer.ts say how).
  */
 export const faultKinds = [
   'hang-before-headers',
@@ -16,6 +17,7 @@ export const faultKinds = [
   'malformed-json',
   'malformed-sse',
   'cut-short',
+  'error-event',
 ] as const;
 
 export type FaultKind = (typeof faultKinds)[number];

@@ -1,5 +1,6 @@
 /** The soak's report: a table per fault and in total, the error details, and the resource trend. */
 import { outcomeClasses } from './classify-outcome.js';
+import { faultKinds, type Served } from './faults.js';
 import { quantile, type SoakSummary, type SummaryRow } from './soak-summary.js';
 
 function cells(row: SummaryRow): string[] {
@@ -28,6 +29,29 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 export function outcomeTable(summary: SoakSummary): string {
   const header = ['served', 'sent', 'received', ...outcomeClasses, 'upstream reqs', 'upstream open', 'p50 ms', 'p99 ms'];
   return table(header, [...summary.rows.map(cells), cells(summary.total)]);
+}
+
+/** Outcomes per kind of client request (model group, endpoint, stream or not). */
+export function trafficTable(summary: SoakSummary): string {
+  const header = ['request', 'sent', 'received', ...outcomeClasses, 'p50 ms', 'p99 ms'];
+  const row = (line: SummaryRow): string[] => {
+    const all = cells(line);
+    return [...all.slice(0, 3 + outcomeClasses.length), ...all.slice(-2)];
+  };
+  return table(header, [...summary.traffic.map(row), row(summary.total)]);
+}
+
+/** Upstream requests per wire format, endpoint and stream or not: how many, how many faulted, how many of the faults met. */
+export function upstreamRouteTable(byRoute: Readonly<Record<string, Readonly<Record<Served, number>> | undefined>>): string {
+  const rows = Object.entries(byRoute)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([route, counts]) => {
+      const served = counts ?? ({} as Record<Served, number>);
+      const faulted = faultKinds.reduce((sum, fault) => sum + (served[fault] ?? 0), 0);
+      const met = faultKinds.filter((fault) => (served[fault] ?? 0) > 0).length;
+      return [route, String(faulted + (served.none ?? 0)), String(faulted), `${met}/${faultKinds.length}`];
+    });
+  return table(['upstream route', 'requests', 'faulted', 'faults met'], rows);
 }
 
 /** Outcomes by class and detail (status and code), most frequent first. */

@@ -1,16 +1,24 @@
 /**
  * The soak's load: `concurrency` clients, each sending one request after another until the time is
- * up (or `maxRequests` were sent in all), mixing streaming and non-streaming requests and hanging up
- * on some of them at random points.
+ * up (or `maxRequests` were sent in all), each to a model group and endpoint drawn from the traffic
+ * mix, mixing streaming and non-streaming requests and hanging up on some of them at random points.
  */
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
+import type { SoakEndpoint } from './formats/soak-wire-format.js';
 import { sendSoakRequest, type Disconnect, type Outcome } from './soak-client.js';
+
+/** One kind of request of the mix: a model group and an endpoint. */
+export interface Traffic {
+  readonly model: string;
+  readonly endpoint: SoakEndpoint;
+}
 
 export interface LoadOptions {
   /** The proxy: `http://127.0.0.1:<port>`. */
   readonly url: string;
-  readonly model: string;
+  /** Each request is one of these, drawn uniformly. */
+  readonly traffic: readonly Traffic[];
   readonly concurrency: number;
   readonly durationMs: number;
   /** Stop after this many requests in all, even if time remains. */
@@ -54,10 +62,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   const client = async (): Promise<void> => {
     while (more()) {
-      const stream = options.random() < (options.streamShare ?? 0.5);
+      const { model, endpoint } = options.traffic[Math.floor(options.random() * options.traffic.length)] as Traffic;
+      // Embeddings have no stream; their inputs vary so that a short list is caught.
+      const stream = endpoint !== 'embedding' && options.random() < (options.streamShare ?? 0.5);
       const plan = {
         user: `soak-${sent}`,
-        model: options.model,
+        model,
+        endpoint,
+        inputs: endpoint === 'embedding' ? 1 + Math.floor(options.random() * 3) : 1,
         stream,
         disconnect: pickDisconnect(options, stream),
         watchdogMs: options.watchdogMs,

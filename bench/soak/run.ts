@@ -26,9 +26,9 @@ import { startFaultUpstream } from './fault-upstream.js';
 import { seededRandom } from './faults.js';
 import { leastSquaresSlope } from './least-squares-slope.js';
 import { readProcess, sampleProcess, type ResourceSample } from './process-sampler.js';
-import { detailTable, outcomeTable, trendTable, type TrendLine } from './print-report.js';
+import { detailTable, outcomeTable, trafficTable, trendTable, upstreamRouteTable, type TrendLine } from './print-report.js';
 import { runLoad } from './run-load.js';
-import { soakConfigYaml, soakDeadlineS, soakGroup } from './soak-config.js';
+import { soakConfigYaml, soakDeadlineS, soakTraffic } from './soak-config.js';
 import { summarize } from './soak-summary.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -115,7 +115,7 @@ const random = seededRandom(seed);
 const upstream = await startFaultUpstream({ faultRate, random });
 const dir = mkdtempSync(join(tmpdir(), 'rxllm-soak-'));
 const configPath = join(dir, 'config.yaml');
-writeFileSync(configPath, soakConfigYaml(upstream.apiBase));
+writeFileSync(configPath, soakConfigYaml(upstream.origin));
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const proxy = spawn(
@@ -131,7 +131,7 @@ const pid = proxy.pid as number;
 console.log(
   `rxllm soak: ${durationS} s, ${(faultRate * 100).toFixed(0)} % faults, ${concurrency} clients, ` +
     `${(disconnectRate * 100).toFixed(0)} % disconnects, ${(streamShare * 100).toFixed(0)} % streaming, seed ${seed}; ` +
-    `proxy pid ${pid} on ${url}, upstream ${upstream.apiBase}; node ${process.version}, ${cpus().length} cores`,
+    `proxy pid ${pid} on ${url}, upstream ${upstream.origin} (OpenAI, Azure, Gemini, Anthropic, Bedrock); node ${process.version}, ${cpus().length} cores`,
 );
 await waitReady(url, () => proxyExited);
 
@@ -144,7 +144,7 @@ let lastPrint = performance.now();
 const started = performance.now();
 const load = await runLoad({
   url,
-  model: soakGroup,
+  traffic: soakTraffic(),
   concurrency,
   durationMs: durationS * 1000,
   streamShare,
@@ -195,6 +195,10 @@ const violations = checkInvariants(summary, openAfterSettle, bounded);
 
 console.log(`\n## Outcomes per fault (a request counts under every fault its upstream attempts met; ${load.sent} requests in ${loadEndS.toFixed(1)} s, ${(load.sent / loadEndS).toFixed(0)} req/s)\n`);
 console.log(outcomeTable(summary));
+console.log('\n## Outcomes per kind of request (model group: one per wire format; endpoint; stream or JSON)\n');
+console.log(trafficTable(summary));
+console.log('\n## Upstream requests per wire format and endpoint (text completions reach chat-only providers as chat)\n');
+console.log(upstreamRouteTable(upstream.countsByRoute()));
 console.log('\n## Outcomes by status and code\n');
 console.log(detailTable(summary));
 console.log(`\n## Proxy process (pid ${pid}): sampled every second; trend from ${warmupS.toFixed(0)} s to the end of the load (${steady.length} samples)\n`);

@@ -1,10 +1,12 @@
 /**
- * One soak request through the proxy with undici: sends it, reads the answer (JSON or SSE), hangs
- * up when its plan says so, and classifies what it got into exactly one outcome.
+ * One soak request through the proxy with undici (chat, text completion or embeddings): sends it,
+ * reads the answer (JSON or SSE), hangs up when its plan says so, and classifies what it got into
+ * exactly one outcome.
  */
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
-import { classifyCompletion, classifyErrorStatus, classifyStream, SseSplitter, type Classified, type StreamEnd } from './classify-outcome.js';
+import { classifyCompletion, classifyEmbedding, classifyErrorStatus, classifyStream, SseSplitter, type Classified, type StreamEnd } from './classify-outcome.js';
+import type { SoakEndpoint } from './formats/soak-wire-format.js';
 
 /** When the client hangs up on purpose, if at all. */
 export type Disconnect =
@@ -15,9 +17,17 @@ export type Disconnect =
   | { readonly kind: 'after-chunks'; readonly chunks: number };
 
 export interface SoakRequestPlan {
-  /** Unique per request; sent as the body's `user` so the upstream can tell which request an attempt served. */
+  /**
+   * Unique per request, `soak-<n>`; sent inside the prompt (which every provider's wire format
+   * carries, unlike the body's `user`, which Gemini refuses) so the upstream can tell which request
+   * an attempt served.
+   */
   readonly user: string;
   readonly model: string;
+  /** Chat when absent. */
+  readonly endpoint?: SoakEndpoint;
+  /** Embeddings: how many inputs to send (1 when absent). Never streamed. */
+  readonly inputs?: number;
   readonly stream: boolean;
   readonly disconnect: Disconnect;
   /** No outcome by then: the request is `lost` (and aborted). */
@@ -26,12 +36,29 @@ export interface SoakRequestPlan {
 
 export interface Outcome extends Classified {
   readonly user: string;
+  readonly model: string;
+  readonly endpoint: SoakEndpoint;
   readonly stream: boolean;
   readonly latencyMs: number;
 }
 
-/** Sends one request to `${url}/v1/chat/completions`; always resolves with its outcome. */
+const paths: Readonly<Record<SoakEndpoint, string>> = { chat: '/v1/chat/completions', completion: '/v1/completions', embedding: '/v1/embeddings' };
+
+function requestBody(plan: SoakRequestPlan, endpoint: SoakEndpoint): Record<string, unknown> {
+  const { model, user, stream } = plan;
+  switch (endpoint) {
+    case 'chat':
+      return { model, stream, messages: [{ role: 'user', content: user }] };
+    case 'completion':
+      return { model, stream, prompt: user };
+    case 'embedding':
+      return { model, input: Array.from({ length: plan.inputs ?? 1 }, (_, index) => `${user} input ${index}`) };
+  }
+}
+
+/** Sends one request to the proxy's endpoint for `plan.endpoint`; always resolves with its outcome. */
 export async function sendSoakRequest(dispatcher: Dispatcher, url: string, plan: SoakRequestPlan): Promise<Outcome> {
+  const endpoint = plan.endpoint ?? 'chat';
   const started = performance.now();
   const controller = new AbortController();
   let why: 'client' | 'watchdog' | undefined;
@@ -45,17 +72,17 @@ export async function sendSoakRequest(dispatcher: Dispatcher, url: string, plan:
     clearTimeout(watchdog);
     clearTimeout(beforeHeaders);
     const lost: Classified = { class: 'lost', detail: `no outcome within ${plan.watchdogMs} ms (${classified.class}: ${classified.detail})` };
-    return { ...(why === 'watchdog' ? lost : classified), user: plan.user, stream: plan.stream, latencyMs: performance.now() - started };
+    return { ...(why === 'watchdog' ? lost : classified), user: plan.user, model: plan.model, endpoint, stream: plan.stream, latencyMs: performance.now() - started };
   };
 
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(`${url}/v1/chat/completions`, {
+    response = await request(`${url}${paths[endpoint]}`, {
       method: 'POST',
       dispatcher,
       signal: controller.signal,
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: plan.model, stream: plan.stream, user: plan.user, messages: [{ role: 'user', content: 'soak' }] }),
+      body: JSON.stringify(requestBody(plan, endpoint)),
     });
   } catch (error) {
     if (why !== undefined) return finish({ class: 'client-aborted', detail: 'before headers' });
@@ -72,7 +99,8 @@ export async function sendSoakRequest(dispatcher: Dispatcher, url: string, plan:
       if (why !== undefined) return finish({ class: 'client-aborted', detail: 'reading the body' });
       return finish({ class: 'broken', detail: `a ${statusCode} body cut off: ${(error as Error).message}` });
     }
-    return finish(statusCode === 200 ? classifyCompletion(text) : classifyErrorStatus(statusCode, text));
+    if (statusCode !== 200) return finish(classifyErrorStatus(statusCode, text));
+    return finish(endpoint === 'embedding' ? classifyEmbedding(text, plan.inputs ?? 1) : classifyCompletion(text, endpoint));
   }
   if (!String(headers['content-type']).startsWith('text/event-stream')) {
     await body.text().catch(() => '');
@@ -95,5 +123,5 @@ export async function sendSoakRequest(dispatcher: Dispatcher, url: string, plan:
     end = 'error';
   }
   if (why !== undefined) end = 'aborted';
-  return finish(classifyStream(events, end));
+  return finish(endpoint === 'embedding' ? { class: 'broken', detail: 'an embeddings answer as a stream' } : classifyStream(events, end, endpoint));
 }

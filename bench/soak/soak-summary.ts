@@ -26,6 +26,8 @@ export interface SoakSummary {
   readonly total: SummaryRow;
   /** `none`, then each fault, in the matrix's order. */
   readonly rows: readonly SummaryRow[];
+  /** Per kind of client request, `<model group> <endpoint> <stream|json>`, sorted by name. */
+  readonly traffic: readonly SummaryRow[];
 }
 
 function emptyRow(name: string): SummaryRow {
@@ -60,13 +62,19 @@ export function summarize(
     for (const field of ['requests', 'finished', 'closedEarly', 'open'] as const) total.upstream[field] += counts[name][field];
     byName.set(name, row);
   }
+  const byTraffic = new Map<string, SummaryRow>();
   for (const outcome of outcomes) {
     add(total, outcome);
+    const kind = `${outcome.model} ${outcome.endpoint} ${outcome.stream ? 'stream' : 'json'}`;
+    let row = byTraffic.get(kind);
+    if (row === undefined) byTraffic.set(kind, (row = emptyRow(kind)));
+    add(row, outcome);
     const met = new Set<Served>(servedFor(outcome.user).filter((served) => served !== 'none'));
     if (met.size === 0) met.add('none');
     for (const served of met) add(byName.get(served) as SummaryRow, outcome);
   }
-  return { total, rows: [...byName.values()] };
+  const traffic = [...byTraffic.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return { total, rows: [...byName.values()], traffic };
 }
 
 /** The `p`-quantile (0..1) of `values`, nearest rank; NaN when empty. */

@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../bench/soak/check-invariants.js';
-import { classifyCompletion, classifyStream } from '../../bench/soak/classify-outcome.js';
+import { classifyCompletion, classifyEmbedding, classifyStream } from '../../bench/soak/classify-outcome.js';
 import { startFaultUpstream, type FaultUpstream } from '../../bench/soak/fault-upstream.js';
-import { faultKinds, seededRandom } from '../../bench/soak/faults.js';
+import { faultKinds, seededRandom, type Served } from '../../bench/soak/faults.js';
+import { soakEndpoints, soakFormatNames } from '../../bench/soak/formats/soak-wire-format.js';
 import { runLoad, type LoadResult } from '../../bench/soak/run-load.js';
 import { sendSoakRequest, type Outcome } from '../../bench/soak/soak-client.js';
-import { soakGroup, soakRouterConfig } from '../../bench/soak/soak-config.js';
+import { soakRouterConfig, soakTraffic } from '../../bench/soak/soak-config.js';
 import { summarize } from '../../bench/soak/soak-summary.js';
 import { tokenOf } from '../../bench/soak/tokens.js';
 import { createProxyServer, type ProxyServer } from '../../src/proxy/create-proxy-server.js';
@@ -52,6 +53,34 @@ describe('the soak classifier', () => {
   it('counts an error event after an ordered prefix as a stream error, by code; anything after it is broken', () => {
     expect(classifyStream([...chunks([tokenOf(7, 0, 3)]), error], 'end')).toEqual({ class: 'stream-error', detail: 'idle_timeout' });
     expect(classifyStream([...chunks([tokenOf(7, 0, 3)]), error, '[DONE]'], 'end').class).toBe('broken');
+  });
+
+  it('reads a text-completion stream by its choices[0].text, and refuses chat chunks in it', () => {
+    const pieces = (tokens: readonly string[]): string[] =>
+      tokens.map((text) => JSON.stringify({ id: 'c', object: 'text_completion', choices: [{ index: 0, text, finish_reason: null }] }));
+    expect(classifyStream([...pieces([tokenOf(4, 0, 2), tokenOf(4, 1, 2)]), '[DONE]'], 'end', 'completion')).toEqual({ class: 'ok-stream', detail: 'ok' });
+    expect(classifyStream([...pieces([tokenOf(4, 0, 2)]), '[DONE]'], 'end', 'completion').class).toBe('gap');
+    expect(classifyStream([...pieces([tokenOf(4, 0, 2), tokenOf(4, 0, 2)]), '[DONE]'], 'end', 'completion').class).toBe('duplicate');
+    expect(classifyStream(pieces([tokenOf(4, 0, 2)]), 'end', 'completion').class).toBe('truncated');
+    expect(classifyStream([...chunks([tokenOf(4, 0, 1)]), '[DONE]'], 'end', 'completion').class).toBe('broken');
+  });
+
+  it('passes a text completion only whole, as a text_completion', () => {
+    const completion = (text: string, object = 'text_completion'): string => JSON.stringify({ object, choices: [{ index: 0, text, finish_reason: 'stop' }] });
+    expect(classifyCompletion(completion(tokenOf(5, 0, 2) + tokenOf(5, 1, 2)), 'completion').class).toBe('ok-json');
+    expect(classifyCompletion(completion(tokenOf(5, 0, 2)), 'completion').class).toBe('gap');
+    expect(classifyCompletion(completion(tokenOf(5, 0, 1), 'chat.completion'), 'completion').class).toBe('broken');
+  });
+
+  it('passes embeddings only as a well-formed list with one vector per input, in order', () => {
+    const list = (items: readonly unknown[]): string => JSON.stringify({ object: 'list', data: items, model: 'm', usage: { prompt_tokens: 1, total_tokens: 1 } });
+    const vector = (index: number): unknown => ({ object: 'embedding', index, embedding: [0.1, 0.2] });
+    expect(classifyEmbedding(list([vector(0), vector(1)]), 2)).toEqual({ class: 'ok-json', detail: 'ok' });
+    expect(classifyEmbedding(list([vector(0)]), 2).class).toBe('gap');
+    expect(classifyEmbedding(list([vector(0), vector(1), vector(2)]), 2).class).toBe('duplicate');
+    expect(classifyEmbedding(list([vector(1), vector(0)]), 2).class).toBe('broken');
+    expect(classifyEmbedding(list([vector(0), { object: 'embedding', index: 1, embedding: [] }]), 2).class).toBe('broken');
+    expect(classifyEmbedding(JSON.stringify({ data: [vector(0)] }), 1).class).toBe('broken');
   });
 
   it('checks a JSON completion the same way', () => {
@@ -111,7 +140,7 @@ function emptyUpstreamCounts(): Parameters<typeof summarize>[2] {
   return counts as Parameters<typeof summarize>[2];
 }
 
-describe('a short fault soak of the proxy', () => {
+describe('a short fault soak of the proxy, every wire format and endpoint', () => {
   const random = seededRandom(11);
   let upstream: FaultUpstream;
   let router: Router;
@@ -121,17 +150,17 @@ describe('a short fault soak of the proxy', () => {
 
   beforeAll(async () => {
     unhandled = watchUnhandledErrors();
-    // Faults at 30 % (not the soak's 10 %) so that a few hundred requests meet every fault several times.
-    upstream = await startFaultUpstream({ faultRate: 0.3, random });
-    router = new Router(soakRouterConfig(upstream.apiBase), { env: {} });
+    // Faults at 40 % (not the soak's 10 %) so that a few hundred requests meet every fault in every format.
+    upstream = await startFaultUpstream({ faultRate: 0.4, random });
+    router = new Router(soakRouterConfig(upstream.origin), { env: {} });
     proxy = createProxyServer({ router, log: () => {}, drainTimeoutMs: 1_000 });
     const { url } = await proxy.listen(0, '127.0.0.1');
     load = await runLoad({
       url,
-      model: soakGroup,
-      concurrency: 16,
-      durationMs: 12_000,
-      maxRequests: 250,
+      traffic: soakTraffic(),
+      concurrency: 24,
+      durationMs: 15_000,
+      maxRequests: 400,
       disconnectRate: 0.1,
       watchdogMs: 12_000,
       random,
@@ -156,11 +185,33 @@ describe('a short fault soak of the proxy', () => {
     expect(unhandled.errors).toEqual([]);
   });
 
-  it('met every fault of the matrix, and the faults reached the clients as typed outcomes', () => {
-    const counts = upstream.counts();
-    for (const fault of faultKinds) expect(counts[fault].requests, fault).toBeGreaterThan(0);
+  it('met every fault of the matrix in every wire format, and the faults reached the clients as typed outcomes', () => {
+    const byFormat = new Map<string, Set<Served>>();
+    for (const [route, counts] of Object.entries(upstream.countsByRoute())) {
+      const format = route.split(' ')[0] as string;
+      const met = byFormat.get(format) ?? new Set<Served>();
+      for (const fault of faultKinds) if ((counts?.[fault] ?? 0) > 0) met.add(fault);
+      byFormat.set(format, met);
+    }
+    for (const format of soakFormatNames) expect([...(byFormat.get(format) ?? [])].sort(), format).toEqual([...faultKinds].sort());
     const classes = new Set(load.outcomes.map((outcome) => outcome.class));
     for (const seen of ['ok-json', 'ok-stream', 'stream-error', 'client-aborted'] as const) expect(classes).toContain(seen);
-    expect(load.sent).toBeGreaterThanOrEqual(100);
+    expect(load.sent).toBeGreaterThanOrEqual(200);
+  });
+
+  it('carried every endpoint, streamed and not, through every format, and each got whole answers', () => {
+    const routes = Object.keys(upstream.countsByRoute());
+    for (const format of soakFormatNames) {
+      expect(routes, format).toContain(`${format} chat stream`);
+      expect(routes, format).toContain(`${format} chat json`);
+    }
+    for (const format of ['openai', 'azure'] as const) {
+      for (const route of ['completion stream', 'completion json', 'embedding json']) expect(routes).toContain(`${format} ${route}`);
+    }
+    for (const endpoint of soakEndpoints) {
+      const classes = new Set(load.outcomes.filter((outcome) => outcome.endpoint === endpoint).map((outcome) => outcome.class));
+      expect(classes, endpoint).toContain('ok-json');
+      if (endpoint !== 'embedding') expect(classes, endpoint).toContain('ok-stream');
+    }
   });
 });
