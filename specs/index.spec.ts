@@ -89,3 +89,17 @@ describe('public API', () => {
     ]);
   });
 });
+
+describe('packaging', () => {
+  it('takes rxjs as a peer dependency, so an app and rxllm share one copy and its TestScheduler virtualises rxllm’s timers', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    expect(manifest.peerDependencies?.['rxjs']).toMatch(/^\^7\./);
+    expect(manifest.dependencies?.['rxjs']).toBeUndefined();
+    expect(manifest.devDependencies?.['rxjs']).toBe(manifest.peerDependencies?.['rxjs']);
+  });
+});
