@@ -1,7 +1,9 @@
 /**
  * A fake Amazon Bedrock Runtime on 127.0.0.1 for integration specs, speaking the real wire format:
  * `POST /model/<modelId>/converse` (a JSON Converse answer) and `/converse-stream` (binary
- * `application/vnd.amazon.eventstream` frames, encoded with `@smithy/eventstream-codec`), errors with
+ * `application/vnd.amazon.eventstream` frames, encoded with `@smithy/eventstream-codec`), InvokeModel's
+ * `/invoke` for embeddings models (Titan's `{embedding, inputTextTokenCount}`, Cohere's
+ * `{embeddings, id, response_type, texts}` with `x-amzn-bedrock-input-token-count`), errors with
  * `x-amzn-errortype` and a `{"message"}` body. What a request gets is chosen by the model id in its
  * path (`behave(modelId, ...)`); the default answers `Hello from <modelId>`.
  *
@@ -37,10 +39,11 @@ export interface AnswerBehaviour {
   readonly delayMs?: number;
 }
 
-/** A /converse body exactly as given (any JSON). */
+/** A /converse or /invoke body exactly as given (any JSON), with any extra response headers. */
 export interface JsonBehaviour {
   readonly kind: 'json';
   readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** These frames, in order, each after `delayMs`; optionally stopping after `cutAfter` of them. */
@@ -76,6 +79,8 @@ export interface BedrockRequest {
   readonly path: string;
   readonly modelId: string;
   readonly stream: boolean;
+  /** Which operation the path named (undefined: no route). */
+  readonly operation: 'converse' | 'converse-stream' | 'invoke' | undefined;
   readonly headers: IncomingHttpHeaders;
   readonly body: unknown;
   /** The raw body text, as signed. */
@@ -201,6 +206,33 @@ async function sigV4Problem(req: IncomingMessage, text: string, options: FakeBed
 
 type Recording = { -readonly [Field in keyof BedrockRequest]: BedrockRequest[Field] };
 
+/** A small vector that depends on the text: each input gets its own, so order is checkable. */
+function fakeVector(text: string, dimensions: number): number[] {
+  return Array.from({ length: dimensions }, (_, index) => (text.length + index) / 8);
+}
+
+/** InvokeModel's answer for an embeddings model, in its family's shape (`answer` behaviours at `/invoke`). */
+function invokeAnswer(res: ServerResponse, record: Recording): void {
+  const body = (typeof record.body === 'object' && record.body !== null ? record.body : {}) as Record<string, unknown>;
+  const headers = { 'content-type': 'application/json', 'x-amzn-requestid': 'c0ffee00-0000-4000-8000-000000000003' };
+  if (/cohere\.embed-/.test(record.modelId)) {
+    const texts = Array.isArray(body['texts']) ? (body['texts'] as string[]) : [];
+    const tokens = texts.reduce((sum, text) => sum + text.split(/\s+/).filter(Boolean).length, 0);
+    res.writeHead(200, { ...headers, 'x-amzn-bedrock-input-token-count': String(tokens) });
+    res.end(JSON.stringify({ embeddings: texts.map((text) => fakeVector(text, 4)), id: 'emb-0001', response_type: 'embeddings_floats', texts }));
+    return;
+  }
+  if (/titan-embed-/.test(record.modelId) && typeof body['inputText'] === 'string') {
+    const text = body['inputText'];
+    const dimensions = typeof body['dimensions'] === 'number' ? body['dimensions'] : 4;
+    res.writeHead(200, headers);
+    res.end(JSON.stringify({ embedding: fakeVector(text, dimensions), inputTextTokenCount: text.split(/\s+/).filter(Boolean).length }));
+    return;
+  }
+  res.writeHead(400, { ...headers, 'x-amzn-errortype': 'ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/' });
+  res.end(JSON.stringify({ message: 'Malformed input request, please reformat your input and try again.' }));
+}
+
 export async function startFakeBedrock(options: FakeBedrockOptions): Promise<FakeBedrock> {
   const behaviours = new Map<string, BedrockBehaviour[]>();
   let entries: { record: Recording; closed: Promise<void> }[] = [];
@@ -266,7 +298,7 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
         sendError(res, behaviour.status, behaviour.type, behaviour.message, behaviour.headers);
         return;
       case 'json':
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(200, { 'content-type': 'application/json', ...behaviour.headers });
         res.end(JSON.stringify(behaviour.body));
         return;
       case 'frames':
@@ -275,6 +307,10 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
       case 'answer': {
         const text = behaviour.text ?? `Hello from ${record.modelId}`;
         await delay(behaviour.delayMs);
+        if (record.operation === 'invoke') {
+          invokeAnswer(res, record);
+          return;
+        }
         if (record.stream) {
           await stream(res, { kind: 'frames', frames: textFrames(text), ...(behaviour.delayMs === undefined ? {} : { delayMs: behaviour.delayMs }) });
           return;
@@ -306,7 +342,7 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
           // kept as text
         }
         const path = req.url ?? '/';
-        const route = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(path);
+        const route = /^\/model\/([^/]+)\/(converse|converse-stream|invoke)$/.exec(path);
         const authorization = req.headers.authorization ?? '';
         const auth = authorization.startsWith('AWS4-HMAC-SHA256 ') ? 'sigv4' : authorization.startsWith('Bearer ') ? 'bearer' : 'none';
         const authProblem =
@@ -322,6 +358,7 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
           path,
           modelId: route?.[1] === undefined ? '' : decodeURIComponent(route[1]),
           stream: route?.[2] === 'converse-stream',
+          operation: route?.[2] as BedrockRequest['operation'],
           headers: req.headers,
           body,
           text,

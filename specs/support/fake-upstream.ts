@@ -226,8 +226,8 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
 /**
  * The chat endpoints the fake answers, in each provider's URL shape, and the model a path names:
  * OpenAI's `/v1/chat/completions` (the model is in the body), Azure's
- * `/openai/deployments/<deployment>/chat/completions`, Gemini's `/v1beta/models/<model>:generateContent`
- * and `:streamGenerateContent`.
+ * `/openai/deployments/<deployment>/chat/completions`, Gemini's `/v1beta/models/<model>:generateContent`,
+ * `:streamGenerateContent` and `:batchEmbedContents` (embeddings).
  */
 type Endpoint = 'chat' | 'text_completion' | 'embedding';
 
@@ -238,8 +238,8 @@ function chatRoute(path: string): { model?: string; endpoint: Endpoint } | undef
   if (openai?.[1] !== undefined) return { endpoint: endpoints[openai[1]] as Endpoint };
   const azure = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|completions|embeddings)$/.exec(path);
   if (azure?.[1] !== undefined && azure[2] !== undefined) return { model: decodeURIComponent(azure[1]), endpoint: endpoints[azure[2]] as Endpoint };
-  const gemini = /^\/v1beta\/models\/([^/:]+):(?:generateContent|streamGenerateContent)$/.exec(path);
-  if (gemini?.[1] !== undefined) return { model: decodeURIComponent(gemini[1]), endpoint: 'chat' };
+  const gemini = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|batchEmbedContents)$/.exec(path);
+  if (gemini?.[1] !== undefined) return { model: decodeURIComponent(gemini[1]), endpoint: gemini[2] === 'batchEmbedContents' ? 'embedding' : 'chat' };
   return undefined;
 }
 

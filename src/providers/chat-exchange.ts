@@ -118,6 +118,8 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     } else if (/text\/event-stream/i.test(this.contentType)) {
       this.fail(new APIConnectionError(`asked the upstream for a JSON completion, it answered ${this.contentType}`));
     } else {
+      // A whole answer's headers are read with its body (usage some providers report only there).
+      this.headers = headers;
       this.reading = 'completion';
     }
   }
@@ -209,7 +211,7 @@ export class ChatExchange implements Dispatcher.DispatchHandler, ChunkSink {
     if (reading === 'completion') {
       let completion: CallOutput;
       try {
-        completion = this.format.readCompletion(all, this.request, this.now());
+        completion = this.format.readCompletion(all, this.request, this.now(), this.headers);
       } catch (error) {
         this.sink.error(toRxllmError(error));
         return;

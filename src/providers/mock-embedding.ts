@@ -1,5 +1,6 @@
 import { Observable } from 'rxjs';
 import type { EmbeddingResponse } from '../protocol/embedding.js';
+import { float32Base64 } from './float32-base64.js';
 import { estimateTokens } from './mock-text.js';
 import type { ProviderRequest } from './provider.js';
 
@@ -40,11 +41,6 @@ export function mockVector(text: string, dimensions: number): number[] {
   return values.map((value) => value / norm);
 }
 
-/** float32 little-endian bytes in base64, as OpenAI sends `encoding_format: "base64"`. */
-function toBase64(vector: readonly number[]): string {
-  return Buffer.from(new Float32Array(vector).buffer).toString('base64');
-}
-
 /**
  * `mock_response` for an embeddings call (DESIGN §9): one deterministic unit vector per input, of
  * `dimensions` (default 8), floats or base64 as `encoding_format` asks, with a usage estimate.
@@ -60,7 +56,7 @@ export function mockEmbedding$(request: ProviderRequest, _now: () => number): Ob
       object: 'list',
       data: texts.map((text, index) => {
         const vector = mockVector(text, dimensions);
-        return { object: 'embedding', index, embedding: base64 ? toBase64(vector) : vector };
+        return { object: 'embedding', index, embedding: base64 ? float32Base64(vector) : vector };
       }),
       model: request.deployment.model,
       usage: { prompt_tokens: tokens, total_tokens: tokens },

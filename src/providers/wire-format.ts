@@ -31,12 +31,12 @@ export interface WireFormat {
    * that can answer at once return the options themselves, and pay for no Promise.
    */
   dispatchOptions(request: ProviderRequest): Dispatcher.DispatchOptions | Promise<Dispatcher.DispatchOptions>;
-  /** A whole 2xx JSON body as a completion; throws a typed error when it is not one. */
   /**
    * A whole 2xx JSON body as the answer of the request's kind (a chat completion, a text completion,
-   * embeddings); throws a typed error when it is not one.
+   * embeddings); throws a typed error when it is not one. `headers` are the response's: some
+   * providers report usage there only (Bedrock's `x-amzn-bedrock-input-token-count`).
    */
-  readCompletion(bytes: Buffer, request: ProviderRequest, nowMs: number): CallOutput;
+  readCompletion(bytes: Buffer, request: ProviderRequest, nowMs: number, headers: ResponseHeaders): CallOutput;
   /**
    * The kinds of call (DESIGN §9) the provider's API answers itself; chat only when absent. A text
    * completion at a chat-only provider goes through the prompt-as-message mapping above the format.

@@ -4,6 +4,7 @@ import type { Dispatcher } from 'undici';
 import type { Deployment } from '../../config/router-settings.js';
 import { AuthenticationError, BadRequestError } from '../../errors/error-classes.js';
 import type { ProviderRequest } from '../provider.js';
+import { bedrockEmbedRequest } from './bedrock-embeddings.js';
 import { converseRequest } from './converse-request.js';
 
 // SHA-256 from node:crypto, as the AWS SDK for Node signs: the pure-JS hasher took twice the CPU per
@@ -17,7 +18,7 @@ interface Target {
   readonly protocol: string;
   readonly hostname: string;
   readonly port: number | undefined;
-  /** `{base path}/model/<modelId>`, the model id URI-encoded: `/converse` or `/converse-stream` follows. */
+  /** `{base path}/model/<modelId>`, the model id URI-encoded: `/converse`, `/converse-stream` or `/invoke` follows. */
   readonly modelPath: string;
   readonly signer: SignatureV4 | undefined;
 }
@@ -72,7 +73,8 @@ function targetOf(deployment: Deployment): Target {
  * What undici's `dispatch` needs to call Bedrock's Converse API for `request`:
  * `POST {apiBase}/model/<modelId>/converse` (or `/converse-stream`; a `converse/` route prefix on the
  * model, as LiteLLM writes it, is left out), the body translated by
- * `converseRequest`. With a bearer token (`api_key`, `AWS_BEARER_TOKEN_BEDROCK`) the options are
+ * `converseRequest`; an embeddings call (`kind: 'embedding'`) goes to InvokeModel's `/invoke` with the
+ * Titan or Cohere body its model id takes (`bedrockEmbedRequest`). With a bearer token (`api_key`, `AWS_BEARER_TOKEN_BEDROCK`) the options are
  * ready at once; with SigV4 keys they are a Promise, as signing is asynchronous in
  * `@smithy/signature-v4` (service `bedrock`, the deployment's region; the body's hash is signed too).
  * Throws a typed error for a body Converse cannot take or a deployment it cannot call.
@@ -84,10 +86,13 @@ function targetOf(deployment: Deployment): Target {
 export function bedrockDispatchOptions(request: ProviderRequest): Dispatcher.DispatchOptions | Promise<Dispatcher.DispatchOptions> {
   const { deployment } = request;
   const target = targetOf(deployment);
-  const body = JSON.stringify(converseRequest(request.body));
-  const path = `${target.modelPath}/${request.stream ? 'converse-stream' : 'converse'}`;
-  // As AWS's SDKs send them: no Accept (the operation decides between JSON and the event stream).
+  const embedding = request.kind === 'embedding';
+  const body = JSON.stringify(embedding ? bedrockEmbedRequest(request) : converseRequest(request.body));
+  const path = `${target.modelPath}/${embedding ? 'invoke' : request.stream ? 'converse-stream' : 'converse'}`;
+  // As AWS's SDKs send them: Converse without Accept (the operation decides between JSON and the
+  // event stream); InvokeModel with the answer's type, which it passes to the model.
   const headers: Record<string, string> = { host: target.host, 'content-type': 'application/json' };
+  if (embedding) headers['accept'] = 'application/json';
   if (target.signer === undefined) {
     headers['authorization'] = `Bearer ${deployment.apiKey ?? ''}`;
     return { origin: target.origin, path, method: 'POST', headers, body };
