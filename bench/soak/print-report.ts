@@ -70,12 +70,14 @@ export interface TrendLine {
   readonly min: number;
   readonly max: number;
   readonly slopePerMinute: number;
+  /** The slope of the 30-second minima: what survives garbage collection. */
+  readonly floorSlopePerMinute: number;
   readonly unit: string;
 }
 
 export function trendTable(trends: readonly TrendLine[]): string {
   return table(
-    ['resource', 'after warm-up', 'end of load', 'min', 'max', 'slope / min (least squares)'],
+    ['resource', 'after warm-up', 'end of load', 'min', 'max', 'slope / min (least squares)', 'floor slope / min (30 s minima)'],
     trends.map((trend) => [
       `${trend.name} (${trend.unit})`,
       trend.first.toFixed(0),
@@ -83,6 +85,7 @@ export function trendTable(trends: readonly TrendLine[]): string {
       trend.min.toFixed(0),
       trend.max.toFixed(0),
       trend.slopePerMinute.toFixed(1),
+      trend.floorSlopePerMinute.toFixed(1),
     ]),
   );
 }

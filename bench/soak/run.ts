@@ -113,7 +113,23 @@ function trend(name: string, unit: string, samples: readonly ResourceSample[], p
     min: Math.min(...ys),
     max: Math.max(...ys),
     slopePerMinute: leastSquaresSlope(points),
+    floorSlopePerMinute: leastSquaresSlope(floors(points)),
   };
+}
+
+/**
+ * The lowest point of each 30-second window: what is left after the garbage collector ran. A leak
+ * raises these floors; a GC sawtooth (the heap went 29 → 112 → 34 MiB within minutes in a 5-minute
+ * run, flat underneath) only moves the points between them.
+ */
+function floors(points: readonly { x: number; y: number }[]): { x: number; y: number }[] {
+  const windows = new Map<number, { x: number; y: number }>();
+  for (const point of points) {
+    const window = Math.floor(point.x * 2);
+    const lowest = windows.get(window);
+    if (lowest === undefined || point.y < lowest.y) windows.set(window, point);
+  }
+  return [...windows.values()];
 }
 
 const random = seededRandom(seed);
