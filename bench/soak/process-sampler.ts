@@ -12,6 +12,8 @@ export interface ResourceSample {
   readonly fds: number;
   /** The last heap the process reported, if it reports one. */
   readonly heapUsedKiB: number | undefined;
+  /** The heap after a full GC the probe forced (every 15 s), when this sample has one. */
+  readonly liveHeapKiB?: number | undefined;
 }
 
 /** VmRSS (KiB) and the number of open fds of `pid`, from /proc; undefined once it is gone. */
@@ -27,8 +29,8 @@ export function readProcess(pid: number): { rssKiB: number; fds: number } | unde
 
 export interface ProcessSampler {
   readonly samples: readonly ResourceSample[];
-  /** The heap the process reported last (bytes). */
-  reportHeap(heapUsedBytes: number): void;
+  /** The heap the process reported last (bytes), and its live heap after a forced full GC when it measured one. */
+  reportHeap(heapUsedBytes: number, liveHeapBytes?: number): void;
   stop(): void;
 }
 
@@ -36,16 +38,19 @@ export function sampleProcess(pid: number, everyMs = 1_000): ProcessSampler {
   const samples: ResourceSample[] = [];
   const started = performance.now();
   let heapUsedKiB: number | undefined;
+  let liveHeapKiB: number | undefined;
   const take = (): void => {
     const now = readProcess(pid);
-    if (now !== undefined) samples.push({ atS: (performance.now() - started) / 1000, ...now, heapUsedKiB });
+    if (now !== undefined) samples.push({ atS: (performance.now() - started) / 1000, ...now, heapUsedKiB, liveHeapKiB });
+    liveHeapKiB = undefined; // one sample per measurement
   };
   take();
   const timer = setInterval(take, everyMs);
   return {
     samples,
-    reportHeap: (bytes) => {
+    reportHeap: (bytes, live) => {
       heapUsedKiB = bytes / 1024;
+      if (live !== undefined) liveHeapKiB = live / 1024;
     },
     stop: () => clearInterval(timer),
   };
