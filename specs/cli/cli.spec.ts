@@ -77,7 +77,7 @@ general_settings:
         expect.stringMatching(/^ {2}router_settings\.timeout: expected a positive number of seconds/),
         '  model_list[0].litellm_params.stream_timout: unknown setting (did you mean "stream_timeout"?)',
         '  litellm_settings.request_timout: unknown setting (did you mean "request_timeout"?)',
-        '  router_settings.stream_timout: unknown setting',
+        '  router_settings.stream_timout: unknown setting (did you mean "stream_timeout"?)',
         '  general_settings.master_key: environment variable RXLLM_SPEC_UNSET_KEY is not set',
       ]),
     );
