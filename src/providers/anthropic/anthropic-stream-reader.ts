@@ -1,8 +1,6 @@
-import type { EventSourceMessage } from 'eventsource-parser';
 import { APIConnectionError } from '../../errors/error-classes.js';
 import type { ChunkSink } from '../chunk-stream-reader.js';
-import { type SseDecoder, sinkSseDecoder } from '../sse-decoder.js';
-import type { StreamBodyReader } from '../wire-format.js';
+import { JsonEventStreamReader } from '../json-event-stream-reader.js';
 import type { AnthropicStreamState } from './anthropic-stream-state.js';
 
 /**
@@ -15,41 +13,21 @@ import type { AnthropicStreamState } from './anthropic-stream-state.js';
  * const reader = new AnthropicStreamReader(sink, new AnthropicStreamState(model, created, false, apiKey));
  * body.on('data', (bytes) => reader.push(bytes)).on('end', () => reader.end());
  */
-export class AnthropicStreamReader implements StreamBodyReader {
-  private readonly decoder: SseDecoder;
-
+export class AnthropicStreamReader extends JsonEventStreamReader {
   constructor(
-    private readonly sink: ChunkSink,
+    sink: ChunkSink,
     private readonly state: AnthropicStreamState,
   ) {
-    this.decoder = sinkSseDecoder(sink, (message) => this.deliver(message));
+    super(sink);
   }
 
-  push(bytes: Buffer): void {
-    if (!this.sink.closed) this.decoder.push(bytes);
+  protected bodyEnded(): void {
+    this.sink.error(new APIConnectionError('stream ended before completion: the upstream closed it before message_stop'));
   }
 
-  end(): void {
+  protected event(value: unknown): void {
     const { sink } = this;
-    if (sink.closed) return;
-    this.decoder.end();
-    if (sink.closed) return;
-    sink.error(new APIConnectionError('stream ended before completion: the upstream closed it before message_stop'));
-  }
-
-  private deliver(message: EventSourceMessage): void {
-    const { sink } = this;
-    if (sink.closed) return;
-    const data = message.data.trim();
-    if (data === '') return;
-    let event: unknown;
-    try {
-      event = JSON.parse(data) as unknown;
-    } catch (cause) {
-      sink.error(new APIConnectionError('malformed event in the upstream stream: data is not JSON', { cause }));
-      return;
-    }
-    const step = this.state.next(event);
+    const step = this.state.next(value);
     switch (step.kind) {
       case 'chunk':
         sink.next(step.chunk);

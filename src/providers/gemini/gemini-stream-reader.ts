@@ -1,8 +1,6 @@
-import type { EventSourceMessage } from 'eventsource-parser';
 import { APIConnectionError } from '../../errors/error-classes.js';
 import type { ChunkSink } from '../chunk-stream-reader.js';
-import { type SseDecoder, sinkSseDecoder } from '../sse-decoder.js';
-import type { StreamBodyReader } from '../wire-format.js';
+import { JsonEventStreamReader } from '../json-event-stream-reader.js';
 import { geminiError, geminiErrorFields } from './gemini-error.js';
 import type { GeminiStreamState } from './gemini-stream-state.js';
 import type { GeminiResponse } from './gemini-types.js';
@@ -13,26 +11,17 @@ import type { GeminiResponse } from './gemini-types.js';
  * its typed error; data that is not JSON an `APIConnectionError`. The body's end completes the sink
  * only when every candidate had finished; otherwise the stream was cut short, an `APIConnectionError`.
  */
-export class GeminiStreamReader implements StreamBodyReader {
-  private readonly decoder: SseDecoder;
-
+export class GeminiStreamReader extends JsonEventStreamReader {
   constructor(
-    private readonly sink: ChunkSink,
+    sink: ChunkSink,
     private readonly state: GeminiStreamState,
     private readonly apiKey: string | undefined,
   ) {
-    this.decoder = sinkSseDecoder(sink, (message) => this.deliver(message));
+    super(sink);
   }
 
-  push(bytes: Buffer): void {
-    if (!this.sink.closed) this.decoder.push(bytes);
-  }
-
-  end(): void {
+  protected bodyEnded(): void {
     const { sink } = this;
-    if (sink.closed) return;
-    this.decoder.end();
-    if (sink.closed) return;
     if (!this.state.whole) {
       sink.error(new APIConnectionError('stream ended before completion: the upstream closed it before a finishReason'));
       return;
@@ -42,27 +31,17 @@ export class GeminiStreamReader implements StreamBodyReader {
     if (!sink.closed) sink.complete();
   }
 
-  private deliver(message: EventSourceMessage): void {
+  protected event(value: unknown): void {
     const { sink } = this;
-    if (sink.closed) return;
-    const data = message.data.trim();
-    if (data === '') return;
-    let event: unknown;
-    try {
-      event = JSON.parse(data) as unknown;
-    } catch (cause) {
-      sink.error(new APIConnectionError('malformed event in the upstream stream: data is not JSON', { cause }));
-      return;
-    }
-    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       sink.error(new APIConnectionError('malformed event in the upstream stream: not a GenerateContentResponse'));
       return;
     }
-    if (geminiErrorFields(event) !== undefined) {
-      sink.error(geminiError(event, { fallbackMessage: 'the upstream stream reported an error', apiKey: this.apiKey }));
+    if (geminiErrorFields(value) !== undefined) {
+      sink.error(geminiError(value, { fallbackMessage: 'the upstream stream reported an error', apiKey: this.apiKey }));
       return;
     }
-    const step = this.state.next(event as GeminiResponse);
+    const step = this.state.next(value as GeminiResponse);
     if (step.kind === 'chunk') sink.next(step.chunk);
     else if (step.kind === 'error') sink.error(step.error);
   }
