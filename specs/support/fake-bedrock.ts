@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { RequestLedger } from './request-ledger.js';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { EventStreamCodec, type MessageHeaders } from '@smithy/eventstream-codec';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -154,13 +155,6 @@ function delay(ms: number | undefined): Promise<void> {
   return ms === undefined || ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`fake bedrock: timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 function amzDate(value: string): Date | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
@@ -235,10 +229,8 @@ function invokeAnswer(res: ServerResponse, record: Recording): void {
 
 export async function startFakeBedrock(options: FakeBedrockOptions): Promise<FakeBedrock> {
   const behaviours = new Map<string, BedrockBehaviour[]>();
-  let entries: { record: Recording; closed: Promise<void> }[] = [];
+  const ledger = new RequestLedger<Recording>('fake bedrock');
   const sockets = new Set<Socket>();
-  const closedByServer = new WeakSet<ServerResponse>();
-  let closing = false;
 
   const pick = (modelId: string): BedrockBehaviour => {
     const queue = behaviours.get(modelId);
@@ -247,7 +239,7 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
   };
 
   const destroy = (res: ServerResponse): void => {
-    closedByServer.add(res);
+    ledger.closedByServerSide(res);
     res.socket?.destroy();
   };
 
@@ -354,7 +346,7 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
                 : 'unknown bearer token'
               : 'no authorization';
         const record: Recording = {
-          index: entries.length,
+          index: ledger.size,
           path,
           modelId: route?.[1] === undefined ? '' : decodeURIComponent(route[1]),
           stream: route?.[2] === 'converse-stream',
@@ -367,14 +359,7 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
           finished: false,
           closedByClient: false,
         };
-        const closed = new Promise<void>((resolve) => {
-          res.on('close', () => {
-            record.finished = res.writableFinished;
-            record.closedByClient = !res.writableFinished && !closedByServer.has(res) && !closing;
-            resolve();
-          });
-        });
-        entries.push({ record, closed });
+        ledger.add(record, res);
         if (route === null) {
           sendError(res, 404, 'UnknownOperationException', `no route ${req.method ?? ''} ${path}`);
           return;
@@ -390,38 +375,25 @@ export async function startFakeBedrock(options: FakeBedrockOptions): Promise<Fak
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const waitForRequest = async (index: number, timeoutMs = 5_000): Promise<BedrockRequest> => {
-    const started = Date.now();
-    while (entries[index] === undefined) {
-      if (Date.now() - started > timeoutMs) throw new Error(`fake bedrock: no request ${index} after ${timeoutMs} ms`);
-      await delay(5);
-    }
-    return entries[index].record;
-  };
+
 
   return {
     apiBase: `http://127.0.0.1:${port}`,
     get requests() {
-      return entries.map((entry) => entry.record);
+      return ledger.records;
     },
     behave(modelId, first, ...rest) {
       behaviours.set(modelId, [first, ...rest]);
     },
-    waitForRequest,
-    async waitForClose(index, timeoutMs = 5_000) {
-      await waitForRequest(index, timeoutMs);
-      const entry = entries[index];
-      if (entry === undefined) throw new Error(`fake bedrock: no request ${index}`);
-      await withTimeout(entry.closed, timeoutMs, `the client to close request ${index}`);
-      if (!entry.record.closedByClient) throw new Error(`fake bedrock: request ${index} was not closed by the client`);
-      return entry.record;
-    },
+    waitForRequest: (index, timeoutMs) => ledger.waitForRequest(index, timeoutMs),
+    waitForClose: (index, timeoutMs) => ledger.waitForClose(index, timeoutMs),
+
     reset() {
       behaviours.clear();
-      entries = [];
+      ledger.reset();
     },
     async close() {
-      closing = true;
+      ledger.shutDown();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -35,6 +35,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { RequestLedger } from './request-ledger.js';
 
 /** OpenAI's `{ message, type, code }` error fields, for `error` behaviours and error events. */
 export interface FakeError {
@@ -202,11 +203,6 @@ export interface FakeUpstreamOptions {
 
 type Recording = { -readonly [Field in keyof RecordedRequest]: RecordedRequest[Field] };
 
-interface Entry {
-  readonly record: Recording;
-  /** Resolves when the response closes, however it closed. */
-  readonly closed: Promise<void>;
-}
 
 const created = 1_700_000_000;
 
@@ -214,14 +210,6 @@ function delay(ms: number | undefined): Promise<void> {
   return ms === undefined || ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** `promise`, or a rejection naming `what` after `timeoutMs`: a spec fails with a reason, never hangs. */
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`fake upstream: timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * The chat endpoints the fake answers, in each provider's URL shape, and the model a path names:
@@ -361,14 +349,10 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const defaultBehaviour = options.defaultBehaviour ?? { kind: 'answer' };
   const behaviours = new Map<string, Behaviour[]>();
   const callsByModel = new Map<string, number>();
-  let entries: Entry[] = [];
-  let arrivalWaiters: (() => void)[] = [];
+  const ledger = new RequestLedger<Recording>('fake upstream');
   const sockets = new Set<Socket>();
   const connectionIds = new WeakMap<Socket, number>();
-  /** Responses the server itself closed early (reset behaviours, `close()`): not the client's doing. */
-  const closedByServer = new WeakSet<ServerResponse>();
   let connectionCount = 0;
-  let closing = false;
 
   const pick = (model: string | undefined): Behaviour => {
     const list = model === undefined ? undefined : behaviours.get(model);
@@ -414,7 +398,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       ? pick(model)
       : { kind: 'error', status: 404, error: { message: `no route ${req.method} ${path}`, code: 'not_found' } };
     const record: Recording = {
-      index: entries.length,
+      index: ledger.size,
       method: req.method ?? 'GET',
       path,
       model,
@@ -427,17 +411,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       finished: false,
       closedByClient: false,
     };
-    const closed = new Promise<void>((resolve) => {
-      res.on('close', () => {
-        record.finished = res.writableFinished;
-        record.closedByClient = !res.writableFinished && !closedByServer.has(res) && !closing;
-        resolve();
-      });
-    });
-    entries.push({ record, closed });
-    const waiters = arrivalWaiters;
-    arrivalWaiters = [];
-    for (const wake of waiters) wake();
+    ledger.add(record, res);
     // A write racing the client's disconnect may throw; the exchange is over either way.
     await play(behaviour, record, res).catch(() => res.destroy());
   }
@@ -449,7 +423,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   }
 
   function destroy(res: ServerResponse): void {
-    closedByServer.add(res);
+    ledger.closedByServerSide(res);
     res.socket?.destroy();
   }
 
@@ -541,33 +515,6 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     if (!res.destroyed) res.end();
   }
 
-  const waitForRequest = (index: number, timeoutMs = 5_000): Promise<RecordedRequest> =>
-    withTimeout(
-      new Promise<RecordedRequest>((resolve) => {
-        const check = (): void => {
-          const entry = entries[index];
-          if (entry === undefined) arrivalWaiters.push(check);
-          else resolve(entry.record);
-        };
-        check();
-      }),
-      timeoutMs,
-      `request ${index}`,
-    );
-
-  const waitForClose = async (index: number, timeoutMs = 5_000): Promise<RecordedRequest> => {
-    const started = Date.now();
-    await waitForRequest(index, timeoutMs);
-    const entry = entries[index];
-    if (entry === undefined) throw new Error(`fake upstream: request ${index} was forgotten (reset)`);
-    await withTimeout(entry.closed, Math.max(1, timeoutMs - (Date.now() - started)), `the client to close request ${index}`);
-    if (!entry.record.closedByClient) {
-      const how = entry.record.finished ? 'the server finished it' : 'the server closed it';
-      throw new Error(`fake upstream: request ${index} was not closed by the client: ${how}`);
-    }
-    return entry.record;
-  };
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -578,7 +525,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     apiBase: `http://127.0.0.1:${port}/v1`,
     port,
     get requests() {
-      return entries.map((entry) => entry.record);
+      return ledger.records;
     },
     get connectionCount() {
       return connectionCount;
@@ -590,15 +537,15 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       behaviours.set(model, [first, ...rest]);
       callsByModel.delete(model);
     },
-    waitForRequest,
-    waitForClose,
+    waitForRequest: (index, timeoutMs) => ledger.waitForRequest(index, timeoutMs),
+    waitForClose: (index, timeoutMs) => ledger.waitForClose(index, timeoutMs),
     reset() {
       behaviours.clear();
       callsByModel.clear();
-      entries = [];
+      ledger.reset();
     },
     async close() {
-      closing = true;
+      ledger.shutDown();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -17,6 +17,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { RequestLedger } from '../../support/request-ledger.js';
 
 /** A message, or its event stream when the request has `stream: true`. */
 export interface MessageBehaviour {
@@ -166,23 +167,13 @@ function delay(ms: number | undefined): Promise<void> {
   return ms === undefined || ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`fake anthropic upstream: timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Starts the fake on 127.0.0.1 (an ephemeral port). */
 export async function startFakeAnthropicUpstream(options: FakeAnthropicOptions = {}): Promise<FakeAnthropicUpstream> {
   const behaviours = new Map<string, AnthropicBehaviour[]>();
   const calls = new Map<string, number>();
-  let entries: { record: Recording; closed: Promise<void> }[] = [];
-  let arrivals: (() => void)[] = [];
+  const ledger = new RequestLedger<Recording>('fake anthropic');
   const sockets = new Set<Socket>();
-  const closedByServer = new WeakSet<ServerResponse>();
-  let closing = false;
 
   const pick = (model: string | undefined): AnthropicBehaviour => {
     const list = model === undefined ? undefined : behaviours.get(model);
@@ -226,7 +217,7 @@ export async function startFakeAnthropicUpstream(options: FakeAnthropicOptions =
         }
         if (behaviour.then === 'stall') return;
         if (behaviour.then === 'destroy') {
-          closedByServer.add(res);
+          ledger.closedByServerSide(res);
           res.socket?.destroy();
           return;
         }
@@ -256,7 +247,7 @@ export async function startFakeAnthropicUpstream(options: FakeAnthropicOptions =
         ? { kind: 'error', status: 404, body: anthropicErrorBody('not_found_error', 'Not Found') }
         : (refusal(req, body, options.key) ?? pick(model));
     const record: Recording = {
-      index: entries.length,
+      index: ledger.size,
       method: req.method ?? 'GET',
       path,
       model,
@@ -266,17 +257,7 @@ export async function startFakeAnthropicUpstream(options: FakeAnthropicOptions =
       finished: false,
       closedByClient: false,
     };
-    const closed = new Promise<void>((resolve) => {
-      res.on('close', () => {
-        record.finished = res.writableFinished;
-        record.closedByClient = !res.writableFinished && !closedByServer.has(res) && !closing;
-        resolve();
-      });
-    });
-    entries.push({ record, closed });
-    const waiting = arrivals;
-    arrivals = [];
-    for (const wake of waiting) wake();
+    ledger.add(record, res);
     await play(behaviour, record, res).catch(() => res.destroy());
   }
 
@@ -291,45 +272,25 @@ export async function startFakeAnthropicUpstream(options: FakeAnthropicOptions =
   });
   const { port } = server.address() as AddressInfo;
 
-  const waitForRequest = (index: number, timeoutMs = 5_000): Promise<RecordedRequest> =>
-    withTimeout(
-      new Promise<RecordedRequest>((resolve) => {
-        const check = (): void => {
-          const entry = entries[index];
-          if (entry === undefined) arrivals.push(check);
-          else resolve(entry.record);
-        };
-        check();
-      }),
-      timeoutMs,
-      `request ${index}`,
-    );
-
   return {
     apiBase: `http://127.0.0.1:${port}`,
     get requests() {
-      return entries.map((entry) => entry.record);
+      return ledger.records;
     },
     behave(model, first, ...rest) {
       behaviours.set(model, [first, ...rest]);
       calls.delete(model);
     },
-    waitForRequest,
-    async waitForClose(index, timeoutMs = 5_000) {
-      await waitForRequest(index, timeoutMs);
-      const entry = entries[index];
-      if (entry === undefined) throw new Error(`fake anthropic upstream: request ${index} was forgotten`);
-      await withTimeout(entry.closed, timeoutMs, `the client to close request ${index}`);
-      if (!entry.record.closedByClient) throw new Error(`fake anthropic upstream: request ${index} was not closed by the client`);
-      return entry.record;
-    },
+    waitForRequest: (index, timeoutMs) => ledger.waitForRequest(index, timeoutMs),
+    waitForClose: (index, timeoutMs) => ledger.waitForClose(index, timeoutMs),
+
     reset() {
       behaviours.clear();
       calls.clear();
-      entries = [];
+      ledger.reset();
     },
     async close() {
-      closing = true;
+      ledger.shutDown();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
