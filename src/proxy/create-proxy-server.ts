@@ -101,6 +101,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     startedAt,
     active: new ActiveRequests(),
     draining: false,
+    drainListeners: new Set(),
   };
   let drained: (() => void) | undefined;
   const server = createServer(
@@ -150,6 +151,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     close() {
       closing ??= (async () => {
         ctx.draining = true;
+        for (const stop of ctx.drainListeners) stop();
         server.closeIdleConnections();
         await idle(drainTimeoutMs);
         const why = cutShort ? 'the drain was cut short by a second stop signal' : `in-flight calls get ${drainTimeoutMs / 1000} s`;

@@ -10,6 +10,8 @@ import { ActiveRequest } from './active-requests.js';
 import type { ProxyContext } from './proxy-context.js';
 import { modelInfoEntry } from './model-info.js';
 import { formatRequestLog, RequestRecord } from './request-log.js';
+import { serveRouterEvents } from './serve-router-events.js';
+import { writeFleetPage } from './ui/write-fleet-page.js';
 import { writeError } from './write-error.js';
 
 function writeJson(res: ServerResponse, status: number, json: string): void {
@@ -64,6 +66,12 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
     record.error = error.code;
     return writeError(res, error, { ...chatRefusalHeaders(ctx, req, path), connection: 'close' });
   }
+  // The live page is a static shell with no data in it: it opens without a key (a browser's address
+  // bar cannot send one) and asks for the key to read /v1/router/events, which needs it.
+  if (path === '/ui') {
+    if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
+    return writeFleetPage(res);
+  }
   if (ctx.checkKey !== undefined && !ctx.checkKey(req.headers)) {
     const missing = !sentAnyKey(req.headers);
     const error = new AuthenticationError(
@@ -83,6 +91,9 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
     case '/models':
       if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
       return writeJson(res, 200, ctx.modelsBody);
+    case '/v1/router/events':
+      if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
+      return serveRouterEvents(ctx, res, active);
     case '/v1/model/info':
     case '/model/info':
       if (method !== 'GET') return methodNotAllowed(res, record, 'GET');

@@ -17,4 +17,6 @@ export interface ProxyContext {
   readonly active: ActiveRequests;
   /** Set by a graceful shutdown: new calls get 503. */
   draining: boolean;
+  /** Run once when the graceful shutdown starts: long-lived streams that are not calls (the live view) end then. */
+  readonly drainListeners: Set<() => void>;
 }

@@ -135,6 +135,11 @@ export class Router {
     this.events$ = merge(events, cooldowns$).pipe(share());
   }
 
+  /** The scheduler the router's clocks run on and read time from (`cooldownUntil`, events' `at`). */
+  get scheduler(): SchedulerLike {
+    return this.core.scheduler;
+  }
+
   /** The model groups (`model_name`s), in `model_list` order. */
   get modelGroups(): readonly string[] {
     return [...this.settings.groups.keys()];

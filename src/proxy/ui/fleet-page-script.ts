@@ -1,0 +1,368 @@
+/**
+ * The live page's script, plain ES2020 run as is by the browser (no build step). It reads
+ * `GET /v1/router/events` with fetch and a stream reader, so the key travels in the Authorization
+ * header, never in a URL; it parses the SSE frames itself and draws with DOM calls (textContent,
+ * never innerHTML: deployment ids and error codes are data, not markup).
+ *
+ * Kept free of backticks and dollar-brace so it can live in this template literal untouched.
+ */
+export const fleetPageScript = String.raw`
+'use strict';
+(function () {
+  var KEY_ITEM = 'rxllm.key';
+  var MAX_EVENTS = 60;
+  var MIN_WINDOW_MS = 60000;
+  var MAX_WINDOW_MS = 5 * 60000;
+  var SVG = 'http://www.w3.org/2000/svg';
+
+  var fleetEl = document.getElementById('fleet');
+  var eventsEl = document.getElementById('events');
+  var connEl = document.getElementById('conn');
+  var summaryEl = document.getElementById('summary');
+  var formEl = document.getElementById('key-form');
+  var keyEl = document.getElementById('key');
+  var keyErrorEl = document.getElementById('key-error');
+
+  /** Server (scheduler) time minus this browser's clock, from the latest snapshot. */
+  var offset = 0;
+  /** id -> { info, card, parts, samples: Map } in model_list order. */
+  var deployments = new Map();
+  var eventCount = 0;
+  var retryMs = 1000;
+  var drawQueued = false;
+
+  function serverNow() { return Date.now() + offset; }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) for (var name in attrs) node.setAttribute(name, attrs[name]);
+    (children || []).forEach(function (child) {
+      node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    for (var name in attrs) node.setAttribute(name, String(attrs[name]));
+    return node;
+  }
+
+  function setConnection(state, text) {
+    connEl.dataset.connection = state;
+    connEl.textContent = text;
+  }
+
+  function ms(value) {
+    if (value === null || value === undefined || !isFinite(value)) return '–';
+    return value >= 10000 ? (value / 1000).toFixed(1) + ' s' : Math.round(value) + ' ms';
+  }
+  function clock(at) {
+    return new Date(at - offset).toLocaleTimeString([], { hour12: false });
+  }
+
+  // ---------- cards ----------
+  function groupSection(group) {
+    var id = 'group-' + encodeURIComponent(group).replace(/%/g, '_');
+    var section = document.getElementById(id);
+    if (section) return section.querySelector('.cards');
+    var heading = el('h2', { id: id + '-title' }, ['Model group ', el('span', null, [group])]);
+    var cards = el('div', { class: 'cards' });
+    section = el('section', { id: id, class: 'group', 'aria-labelledby': id + '-title', 'data-group': group }, [heading, cards]);
+    fleetEl.append(section);
+    return cards;
+  }
+
+  function sparkFigure(kind, label) {
+    var value = el('b', { 'data-value': '' }, ['–']);
+    var graph = svg('svg', { viewBox: '0 0 300 44', preserveAspectRatio: 'none', role: 'img', 'aria-label': label + ': no calls yet' });
+    var figure = el('figure', { class: 'spark', 'data-sparkline': kind, 'data-points': '0' }, [
+      el('figcaption', null, [label, value]),
+    ]);
+    figure.append(graph);
+    return { figure: figure, value: value, graph: graph, label: label };
+  }
+
+  function createCard(info) {
+    var n = deployments.size;
+    var titleId = 'deployment-' + n;
+    var badge = el('span', { class: 'badge', 'data-state': 'healthy', role: 'status', 'aria-live': 'polite' }, ['Healthy']);
+    var meta = el('p', { class: 'meta' }, [info.provider + '/' + info.model + (info.apiBase ? ' · ' + info.apiBase : ' · mock')]);
+    var reason = el('p', { class: 'reason', 'data-cooldown-reason': '' });
+    function stat(name, attr) {
+      var dd = el('dd', {}, ['0']);
+      dd.setAttribute(attr, '');
+      return { box: el('div', null, [el('dt', null, [name]), dd]), dd: dd };
+    }
+    var inFlight = stat('In flight', 'data-in-flight');
+    var success = stat('Success · 1 min', 'data-success-rate');
+    var failures = stat('Failures · 1 min', 'data-failures');
+    var total = stat('Calls · total', 'data-total');
+    var ttfc = sparkFigure('ttfc', 'Time to first chunk');
+    var latency = sparkFigure('latency', 'Latency');
+    var card = el('article', { class: 'card', 'data-deployment': info.id, 'data-health': 'healthy', 'aria-labelledby': titleId }, [
+      el('div', { class: 'card-head' }, [el('h3', { id: titleId }, [info.id]), badge]),
+      meta,
+      reason,
+      el('dl', { class: 'stats' }, [inFlight.box, success.box, failures.box, total.box]),
+      ttfc.figure,
+      latency.figure,
+    ]);
+    groupSection(info.group).append(card);
+    return {
+      info: info, card: card, samples: [],
+      parts: { badge: badge, reason: reason, inFlight: inFlight.dd, success: success.dd, failures: failures.dd, total: total.dd, ttfc: ttfc, latency: latency },
+    };
+  }
+
+  // A sample arrives twice, in its event and in the next snapshot, stamped a tick apart at most.
+  function addSample(entry, sample) {
+    var seen = entry.samples.some(function (s) { return s.latencyMs === sample.latencyMs && Math.abs(s.at - sample.at) < 20; });
+    if (!seen) entry.samples.push(sample);
+  }
+
+  function applySnapshot(snapshot) {
+    offset = snapshot.now - Date.now();
+    snapshot.deployments.forEach(function (info) {
+      var entry = deployments.get(info.id);
+      if (!entry) { entry = createCard(info); deployments.set(info.id, entry); }
+      entry.info = info;
+      info.samples.forEach(function (sample) { addSample(entry, sample); });
+    });
+    drawAll();
+  }
+
+  function drawBadge(entry) {
+    var info = entry.info;
+    var p = entry.parts;
+    var text = 'Healthy';
+    if (info.state === 'cooling' && info.cooldown) {
+      var left = Math.max(0, info.cooldown.until - serverNow());
+      p.badge.dataset.secondsLeft = (left / 1000).toFixed(1);
+      text = 'Cooling · ' + (left / 1000).toFixed(1) + ' s left';
+    } else {
+      delete p.badge.dataset.secondsLeft;
+      if (info.state === 'partial') text = 'Partial';
+      else if (info.state !== 'healthy') text = String(info.state);
+    }
+    p.badge.dataset.state = info.state;
+    entry.card.dataset.health = info.state;
+    if (p.badge.textContent !== text) p.badge.textContent = text;
+  }
+
+  function drawSpark(part, points, now) {
+    var graph = part.graph;
+    while (graph.firstChild) graph.firstChild.remove();
+    part.figure.dataset.points = String(points.length);
+    var values = points.filter(function (p) { return !p.failed; }).map(function (p) { return p.value; });
+    if (points.length === 0) {
+      graph.append(svg('text', { x: 0, y: 28, class: 'empty' }));
+      graph.lastChild.textContent = 'no calls yet';
+      part.value.textContent = '–';
+      graph.setAttribute('aria-label', part.label + ': no calls yet');
+      return;
+    }
+    var oldest = points[0].at;
+    var windowMs = Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, now - oldest));
+    var max = Math.max.apply(null, values.concat([1])) * 1.15;
+    function x(at) { return Math.max(0, 300 - ((now - at) / windowMs) * 300); }
+    function y(v) { return 42 - (Math.min(v, max) / max) * 38; }
+    var ok = points.filter(function (p) { return !p.failed; });
+    if (ok.length > 0) {
+      var line = ok.map(function (p, i) { return (i === 0 ? 'M' : 'L') + x(p.at).toFixed(1) + ' ' + y(p.value).toFixed(1); }).join(' ');
+      var first = x(ok[0].at).toFixed(1);
+      var last = x(ok[ok.length - 1].at).toFixed(1);
+      graph.append(svg('path', { d: line + ' L' + last + ' 44 L' + first + ' 44 Z', fill: 'currentColor', class: 'area', stroke: 'none' }));
+      graph.append(svg('path', { d: line, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.6, 'vector-effect': 'non-scaling-stroke', 'stroke-linejoin': 'round' }));
+    }
+    points.filter(function (p) { return p.failed; }).forEach(function (p) {
+      graph.append(svg('rect', { x: x(p.at) - 1.5, y: 38, width: 3, height: 6, class: 'fail' }));
+    });
+    var sorted = values.slice().sort(function (a, b) { return a - b; });
+    var median = sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined;
+    var lastValue = ok.length ? ok[ok.length - 1].value : undefined;
+    part.value.textContent = 'last ' + ms(lastValue) + ' · p50 ' + ms(median);
+    var failed = points.length - ok.length;
+    graph.setAttribute('aria-label', part.label + ' over the last ' + Math.round(windowMs / 60000) + ' min: ' + ok.length +
+      ' calls, median ' + ms(median) + ', latest ' + ms(lastValue) + (failed ? ', ' + failed + ' failed' : ''));
+  }
+
+  function drawCard(entry) {
+    var info = entry.info;
+    var p = entry.parts;
+    drawBadge(entry);
+    p.reason.textContent = info.state === 'cooling' && info.cooldown ? 'Cooling after ' + (info.cooldown.reason || 'failures') : '';
+    p.inFlight.textContent = String(info.inFlight);
+    var minute = info.lastMinute;
+    p.success.textContent = minute.calls ? Math.round((minute.successes / minute.calls) * 100) + ' %' : '–';
+    p.failures.textContent = String(minute.failures);
+    p.total.textContent = String(info.totals.started);
+    var now = serverNow();
+    var samples = entry.samples
+      .filter(function (s) { return s.at > now - MAX_WINDOW_MS; })
+      .sort(function (a, b) { return a.at - b.at; });
+    entry.samples = samples;
+    drawSpark(p.ttfc, samples.filter(function (s) { return s.ttftMs !== null && s.ttftMs !== undefined; })
+      .map(function (s) { return { at: s.at, value: s.ttftMs, failed: false }; }), now);
+    drawSpark(p.latency, samples.map(function (s) { return { at: s.at, value: s.latencyMs, failed: !!s.failed || !!s.timedOut }; }), now);
+  }
+
+  function drawAll() {
+    var counts = { healthy: 0, partial: 0, cooling: 0 };
+    var inFlight = 0;
+    deployments.forEach(function (entry) {
+      drawCard(entry);
+      counts[entry.info.state] = (counts[entry.info.state] || 0) + 1;
+      inFlight += entry.info.inFlight;
+    });
+    summaryEl.textContent = deployments.size + ' deployments · ' + counts.healthy + ' healthy · ' + counts.partial + ' partial · ' +
+      counts.cooling + ' cooling · ' + inFlight + ' in flight';
+  }
+
+  function queueDraw() {
+    if (drawQueued) return;
+    drawQueued = true;
+    requestAnimationFrame(function () { drawQueued = false; drawAll(); });
+  }
+
+  // ---------- events ----------
+  var QUIET = { attemptStarted: true, attemptSucceeded: true, attemptCancelled: true };
+
+  function describe(type, e) {
+    switch (type) {
+      case 'retry': return 'Retry ' + e.retry + ' in ' + e.group + (e.delayMs ? ' after ' + ms(e.delayMs) : '');
+      case 'fallback': return 'Fallback from ' + e.from + ' to ' + e.to;
+      case 'cooldownStarted': return e.deployment + ' cooling for ' + ms(e.until - e.at) + (e.reason ? ' (' + e.reason + ')' : '');
+      case 'cooldownEnded': return e.deployment + ' back in rotation';
+      case 'attemptFailed': return e.deployment + ': ' + e.status + ' ' + e.code + ' after ' + ms(e.latencyMs) + (e.counted === false ? ' (not counted)' : '');
+      case 'dropped': return e.count + ' events skipped: this page read too slowly';
+      default:
+        // An event type this page does not know yet: its plain fields, so nothing is hidden.
+        return Object.keys(e).filter(function (k) { return k !== 'type' && k !== 'at' && (typeof e[k] !== 'object' || e[k] === null); })
+          .map(function (k) { return k + '=' + e[k]; }).join(' ');
+    }
+  }
+
+  function listEvent(type, e) {
+    var none = eventsEl.querySelector('.none');
+    if (none) none.remove();
+    var at = typeof e.at === 'number' ? e.at : serverNow();
+    var item = el('li', { 'data-event-type': type }, [
+      el('time', { datetime: new Date(at - offset).toISOString() }, [clock(at)]),
+      el('span', { class: 'kind' }, [type]),
+      el('span', { class: 'text' }, [describe(type, e)]),
+    ]);
+    if (typeof e.deployment === 'string') item.dataset.eventDeployment = e.deployment;
+    eventsEl.prepend(item);
+    eventCount += 1;
+    while (eventsEl.children.length > MAX_EVENTS) eventsEl.lastElementChild.remove();
+  }
+
+  function applyEvent(type, e) {
+    var entry = e && typeof e.deployment === 'string' ? deployments.get(e.deployment) : undefined;
+    if (entry) {
+      // The next snapshot brings the truth; these make the page move in the same instant.
+      if (type === 'attemptSucceeded') addSample(entry, { at: e.at, latencyMs: e.latencyMs, ttftMs: e.ttftMs, timedOut: false });
+      else if (type === 'attemptFailed' && typeof e.latencyMs === 'number') addSample(entry, { at: e.at, latencyMs: e.latencyMs, ttftMs: null, failed: true });
+      else if (type === 'cooldownStarted') entry.info = Object.assign({}, entry.info, { state: 'cooling', cooldown: { until: e.until, reason: e.reason, msLeft: e.until - e.at } });
+      else if (type === 'cooldownEnded') entry.info = Object.assign({}, entry.info, { state: entry.info.lastMinute.failures ? 'partial' : 'healthy', cooldown: null });
+      queueDraw();
+    }
+    if (!QUIET[type]) listEvent(type, e || {});
+  }
+
+  function dispatch(name, data) {
+    var payload;
+    try { payload = JSON.parse(data); } catch (error) { return; }
+    if (name === 'snapshot' || name === 'deployments') applySnapshot(payload);
+    else applyEvent(name, payload);
+  }
+
+  // ---------- the stream ----------
+  /** An SSE parser (the WHATWG rules this stream uses: event, data, comments); calls back per event. */
+  function sseParser(onEvent) {
+    var buffer = '';
+    var name = '';
+    var data = [];
+    return function (text) {
+      buffer += text;
+      var lines = buffer.split(/\r\n|\r|\n/);
+      buffer = lines.pop();
+      lines.forEach(function (line) {
+        if (line === '') {
+          if (data.length) onEvent(name || 'message', data.join('\n'));
+          name = '';
+          data = [];
+          return;
+        }
+        if (line.charAt(0) === ':') return;
+        var colon = line.indexOf(':');
+        var field = colon === -1 ? line : line.slice(0, colon);
+        var value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+        if (field === 'event') name = value;
+        else if (field === 'data') data.push(value);
+      });
+    };
+  }
+
+  function askForKey(message) {
+    formEl.hidden = false;
+    keyErrorEl.textContent = message || '';
+    setConnection('key-needed', 'Key needed');
+    keyEl.focus();
+  }
+
+  function retryLater(why) {
+    var seconds = Math.round(retryMs / 1000);
+    setConnection('retrying', why + ' · retrying in ' + seconds + ' s');
+    setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, 15000);
+  }
+
+  async function connect() {
+    var key = sessionStorage.getItem(KEY_ITEM);
+    var headers = { accept: 'text/event-stream' };
+    if (key) headers.authorization = 'Bearer ' + key;
+    setConnection('connecting', 'Connecting…');
+    var response;
+    try {
+      response = await fetch(new URL('v1/router/events', location.href), { headers: headers, cache: 'no-store' });
+    } catch (error) {
+      return retryLater('Proxy unreachable');
+    }
+    if (response.status === 401) {
+      sessionStorage.removeItem(KEY_ITEM);
+      return askForKey(key ? 'The proxy refused that key.' : '');
+    }
+    if (!response.ok || !response.body) return retryLater('Proxy answered ' + response.status);
+    formEl.hidden = true;
+    setConnection('live', 'Live');
+    retryMs = 1000;
+    var reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    var feed = sseParser(dispatch);
+    try {
+      for (;;) {
+        var chunk = await reader.read();
+        if (chunk.done) break;
+        feed(chunk.value);
+      }
+    } catch (error) {
+      // the connection dropped: reconnect below
+    }
+    retryLater('Disconnected');
+  }
+
+  formEl.addEventListener('submit', function (event) {
+    event.preventDefault();
+    var key = keyEl.value.trim();
+    if (!key) return;
+    sessionStorage.setItem(KEY_ITEM, key);
+    keyEl.value = '';
+    formEl.hidden = true;
+    connect();
+  });
+
+  // Cooldowns tick down between snapshots.
+  setInterval(function () { deployments.forEach(drawBadge); }, 200);
+  connect();
+})();
+`;
