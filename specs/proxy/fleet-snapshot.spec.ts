@@ -62,7 +62,16 @@ describe('fleetSnapshot', () => {
 });
 
 describe('deploymentHealth', () => {
-  it('is cooling while a cooldown runs, partial after counted failures in the last minute, else healthy', () => {
+  it('is healthy again once a later second saw only successes, as LiteLLM sets it healthy on success', () => {
+    const health = [
+      { at: 1_000, calls: 3, failures: 3, failuresByKind: {} },
+      { at: 4_000, calls: 1, failures: 0, failuresByKind: {} },
+    ];
+    expect(deploymentHealth(fakeState('a', { health }), 4_500)).toBe('healthy');
+    expect(deploymentHealth(fakeState('a', { health: health.slice(0, 1) }), 4_500)).toBe('partial');
+  });
+
+  it('is cooling while a cooldown runs, partial when its latest calls failed, else healthy', () => {
     const failed = [{ at: 1_000, calls: 2, failures: 1, failuresByKind: {} }];
     expect(deploymentHealth(fakeState('a', { cooldownUntil: 2_000, health: failed }), 1_500)).toBe('cooling');
     expect(deploymentHealth(fakeState('a', { cooldownUntil: 2_000, health: failed }), 2_000)).toBe('partial');

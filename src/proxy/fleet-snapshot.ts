@@ -4,9 +4,11 @@ import type { Deployment } from '../config/router-settings.js';
 import { publicApiBase } from './public-api-base.js';
 
 /**
- * A deployment's health as a dashboard shows it, LiteLLM's three states: `cooling` while a cooldown
- * runs, `partial` when the last minute saw failures that counted against it (DESIGN §6) but it still
- * takes calls, `healthy` otherwise.
+ * A deployment's health as a dashboard shows it, LiteLLM's three states (`litellm_deployment_state`
+ * 0, 1, 2): `cooling` while a cooldown runs; `partial` when its latest calls failed (a failure that
+ * counted against it, DESIGN §6, in the latest second of the last minute that saw calls) but it
+ * still takes calls; `healthy` otherwise. As in LiteLLM, a failure makes it partial and a later
+ * success makes it healthy again.
  */
 export type DeploymentHealth = 'healthy' | 'partial' | 'cooling';
 
@@ -60,7 +62,8 @@ function lastMinute(state: DeploymentState, now: number): FleetDeployment['lastM
 /** `state`'s dashboard health at `now`. */
 export function deploymentHealth(state: DeploymentState, now: number): DeploymentHealth {
   if (isCooling(state, now)) return 'cooling';
-  return lastMinute(state, now).failures > 0 ? 'partial' : 'healthy';
+  const latest = state.health[state.health.length - 1];
+  return latest !== undefined && latest.at > now - healthWindowMs && latest.failures > 0 ? 'partial' : 'healthy';
 }
 
 function fleetDeployment(deployment: Deployment, state: DeploymentState, now: number): FleetDeployment {

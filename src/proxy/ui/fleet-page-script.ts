@@ -11,8 +11,8 @@ export const fleetPageScript = String.raw`
 (function () {
   var KEY_ITEM = 'rxllm.key';
   var MAX_EVENTS = 60;
-  var MIN_WINDOW_MS = 60000;
   var MAX_WINDOW_MS = 5 * 60000;
+  var MAX_POINTS = 80;
   var SVG = 'http://www.w3.org/2000/svg';
 
   var fleetEl = document.getElementById('fleet');
@@ -56,6 +56,9 @@ export const fleetPageScript = String.raw`
     if (value === null || value === undefined || !isFinite(value)) return '–';
     return value >= 10000 ? (value / 1000).toFixed(1) + ' s' : Math.round(value) + ' ms';
   }
+  function seconds(value) {
+    return (value / 1000).toFixed(value < 10000 ? 1 : 0) + ' s';
+  }
   function clock(at) {
     return new Date(at - offset).toLocaleTimeString([], { hour12: false });
   }
@@ -94,9 +97,9 @@ export const fleetPageScript = String.raw`
       return { box: el('div', null, [el('dt', null, [name]), dd]), dd: dd };
     }
     var inFlight = stat('In flight', 'data-in-flight');
-    var success = stat('Success · 1 min', 'data-success-rate');
-    var failures = stat('Failures · 1 min', 'data-failures');
-    var total = stat('Calls · total', 'data-total');
+    var success = stat('Success, 1 min', 'data-success-rate');
+    var failures = stat('Failed, 1 min', 'data-failures');
+    var total = stat('Calls', 'data-total');
     var ttfc = sparkFigure('ttfc', 'Time to first chunk');
     var latency = sparkFigure('latency', 'Latency');
     var card = el('article', { class: 'card', 'data-deployment': info.id, 'data-health': 'healthy', 'aria-labelledby': titleId }, [
@@ -149,41 +152,52 @@ export const fleetPageScript = String.raw`
     if (p.badge.textContent !== text) p.badge.textContent = text;
   }
 
-  function drawSpark(part, points, now) {
+  // Calls equally spaced, oldest left: a sparkline reads as a sequence, and stays legible whether the
+  // last minutes held three calls or three hundred (only the latest MAX_POINTS are drawn).
+  function drawSpark(part, all, now) {
     var graph = part.graph;
     while (graph.firstChild) graph.firstChild.remove();
+    var points = all.slice(-MAX_POINTS);
     part.figure.dataset.points = String(points.length);
-    var values = points.filter(function (p) { return !p.failed; }).map(function (p) { return p.value; });
     if (points.length === 0) {
-      graph.append(svg('text', { x: 0, y: 28, class: 'empty' }));
-      graph.lastChild.textContent = 'no calls yet';
+      var empty = svg('text', { x: 0, y: 28, class: 'empty' });
+      empty.textContent = 'no calls yet';
+      graph.append(empty);
       part.value.textContent = '–';
       graph.setAttribute('aria-label', part.label + ': no calls yet');
       return;
     }
-    var oldest = points[0].at;
-    var windowMs = Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, now - oldest));
-    var max = Math.max.apply(null, values.concat([1])) * 1.15;
-    function x(at) { return Math.max(0, 300 - ((now - at) / windowMs) * 300); }
-    function y(v) { return 42 - (Math.min(v, max) / max) * 38; }
     var ok = points.filter(function (p) { return !p.failed; });
-    if (ok.length > 0) {
-      var line = ok.map(function (p, i) { return (i === 0 ? 'M' : 'L') + x(p.at).toFixed(1) + ' ' + y(p.value).toFixed(1); }).join(' ');
-      var first = x(ok[0].at).toFixed(1);
-      var last = x(ok[ok.length - 1].at).toFixed(1);
-      graph.append(svg('path', { d: line + ' L' + last + ' 44 L' + first + ' 44 Z', fill: 'currentColor', class: 'area', stroke: 'none' }));
-      graph.append(svg('path', { d: line, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.6, 'vector-effect': 'non-scaling-stroke', 'stroke-linejoin': 'round' }));
-    }
-    points.filter(function (p) { return p.failed; }).forEach(function (p) {
-      graph.append(svg('rect', { x: x(p.at) - 1.5, y: 38, width: 3, height: 6, class: 'fail' }));
+    var values = ok.map(function (p) { return p.value; });
+    var max = Math.max.apply(null, values.concat([1])) * 1.15;
+    var step = points.length > 1 ? 296 / (points.length - 1) : 0;
+    function x(i) { return points.length > 1 ? 2 + i * step : 298; }
+    function y(v) { return 41 - (Math.min(v, max) / max) * 37; }
+    var line = '';
+    var firstX = 0;
+    var lastX = 0;
+    points.forEach(function (p, i) {
+      if (p.failed) {
+        graph.append(svg('line', { x1: x(i), x2: x(i), y1: 4, y2: 44, class: 'fail-line', 'vector-effect': 'non-scaling-stroke' }));
+        graph.append(svg('rect', { x: x(i) - 2, y: 38, width: 4, height: 6, rx: 1, class: 'fail' }));
+        return;
+      }
+      if (!line) firstX = x(i);
+      lastX = x(i);
+      line += (line ? ' L' : 'M') + x(i).toFixed(1) + ' ' + y(p.value).toFixed(1);
     });
+    if (line) {
+      graph.prepend(svg('path', { d: line + ' L' + lastX.toFixed(1) + ' 44 L' + firstX.toFixed(1) + ' 44 Z', fill: 'currentColor', class: 'area', stroke: 'none' }));
+      graph.append(svg('path', { d: line, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.6, 'vector-effect': 'non-scaling-stroke', 'stroke-linejoin': 'round', 'stroke-linecap': 'round' }));
+    }
     var sorted = values.slice().sort(function (a, b) { return a - b; });
     var median = sorted.length ? sorted[Math.floor(sorted.length / 2)] : undefined;
     var lastValue = ok.length ? ok[ok.length - 1].value : undefined;
     part.value.textContent = 'last ' + ms(lastValue) + ' · p50 ' + ms(median);
     var failed = points.length - ok.length;
-    graph.setAttribute('aria-label', part.label + ' over the last ' + Math.round(windowMs / 60000) + ' min: ' + ok.length +
-      ' calls, median ' + ms(median) + ', latest ' + ms(lastValue) + (failed ? ', ' + failed + ' failed' : ''));
+    var span = Math.max(1, Math.ceil((now - points[0].at) / 60000));
+    graph.setAttribute('aria-label', part.label + ', last ' + points.length + ' calls over ' + span + ' min: median ' + ms(median) +
+      ', latest ' + ms(lastValue) + (failed ? ', ' + failed + ' failed' : ''));
   }
 
   function drawCard(entry) {
@@ -229,9 +243,9 @@ export const fleetPageScript = String.raw`
 
   function describe(type, e) {
     switch (type) {
-      case 'retry': return 'Retry ' + e.retry + ' in ' + e.group + (e.delayMs ? ' after ' + ms(e.delayMs) : '');
+      case 'retry': return e.group + ': retry ' + e.retry + (e.delayMs ? ' after ' + ms(e.delayMs) : '');
       case 'fallback': return 'Fallback from ' + e.from + ' to ' + e.to;
-      case 'cooldownStarted': return e.deployment + ' cooling for ' + ms(e.until - e.at) + (e.reason ? ' (' + e.reason + ')' : '');
+      case 'cooldownStarted': return e.deployment + ' cooling for ' + seconds(e.until - e.at) + (e.reason ? ' after ' + e.reason : '');
       case 'cooldownEnded': return e.deployment + ' back in rotation';
       case 'attemptFailed': return e.deployment + ': ' + e.status + ' ' + e.code + ' after ' + ms(e.latencyMs) + (e.counted === false ? ' (not counted)' : '');
       case 'dropped': return e.count + ' events skipped: this page read too slowly';
@@ -264,7 +278,8 @@ export const fleetPageScript = String.raw`
       if (type === 'attemptSucceeded') addSample(entry, { at: e.at, latencyMs: e.latencyMs, ttftMs: e.ttftMs, timedOut: false });
       else if (type === 'attemptFailed' && typeof e.latencyMs === 'number') addSample(entry, { at: e.at, latencyMs: e.latencyMs, ttftMs: null, failed: true });
       else if (type === 'cooldownStarted') entry.info = Object.assign({}, entry.info, { state: 'cooling', cooldown: { until: e.until, reason: e.reason, msLeft: e.until - e.at } });
-      else if (type === 'cooldownEnded') entry.info = Object.assign({}, entry.info, { state: entry.info.lastMinute.failures ? 'partial' : 'healthy', cooldown: null });
+      // A cooldown only ever follows failures: partial until the next snapshot says otherwise.
+      else if (type === 'cooldownEnded') entry.info = Object.assign({}, entry.info, { state: 'partial', cooldown: null });
       queueDraw();
     }
     if (!QUIET[type]) listEvent(type, e || {});

@@ -44,7 +44,7 @@ h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .08em; color: v
 .reason:empty { display: none; }
 .stats { display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px; margin: 0 0 12px; }
 .stats div { background: var(--bg); border-radius: 8px; padding: 6px 8px; }
-.stats dt { font-size: 11px; color: var(--muted); }
+.stats dt { font-size: 11px; color: var(--muted); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .stats dd { margin: 0; font-size: 17px; font-weight: 650; font-variant-numeric: tabular-nums; }
 .spark { margin: 0 0 6px; }
 .spark figcaption { display: flex; justify-content: space-between; font-size: 12px; color: var(--muted); }
@@ -55,6 +55,7 @@ h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .08em; color: v
 .spark[data-sparkline="ttfc"] { color: var(--ttfc); }
 .spark[data-sparkline="latency"] { color: var(--lat); }
 .spark .fail { fill: var(--bad); }
+.spark .fail-line { stroke: var(--bad); stroke-width: 1; stroke-dasharray: 2 2; opacity: .55; }
 .events-panel { background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; position: sticky; top: 16px; }
 .events { list-style: none; margin: 0; padding: 0; max-height: calc(100vh - 150px); overflow: auto; font-size: 12.5px; }
 .events li { display: grid; grid-template-columns: 58px auto; gap: 2px 8px; padding: 6px 0; border-top: 1px solid var(--line); }
