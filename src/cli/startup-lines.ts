@@ -22,7 +22,7 @@ export function startupLines(address: ListenAddress, configPath: string, config:
     }),
     config.masterKey === undefined
       ? logfmt({ time, level: 'warn', msg: 'auth off: no general_settings.master_key, every client is let in', auth: 'off' })
-      : logfmt({ time, level: 'info', msg: 'auth on: every route but /health/* needs Authorization: Bearer <master_key>', auth: 'on' }),
+      : logfmt({ time, level: 'info', msg: 'auth on: every route but /health/* and the /ui page (it asks for the key) needs Authorization: Bearer <master_key>', auth: 'on' }),
   ];
   for (const key of config.ignoredKeys) {
     lines.push(logfmt({ time, level: 'warn', msg: 'ignored config key: not used by rxllm', key }));

@@ -14,7 +14,7 @@ import { refuseConnect } from './refuse-connect.js';
 
 export interface ProxyServerOptions {
   readonly router: Router;
-  /** `general_settings.master_key`: when set, every route but the health probes needs `Authorization: Bearer <key>`. */
+  /** `general_settings.master_key`: when set, every route but the health probes and the `/ui` page (which asks for it) needs `Authorization: Bearer <key>`. */
   readonly masterKey?: string | undefined;
   /** Larger request bodies get 413. Default 16 MB (`general_settings.max_request_size_mb`). */
   readonly maxRequestSizeBytes?: number | undefined;
@@ -78,7 +78,8 @@ function writeStdout(line: string): void {
 /**
  * The OpenAI-compatible proxy over a Router: `POST /v1/chat/completions` and `/v1/completions`
  * (JSON and SSE), `POST /v1/embeddings`, `GET /v1/models`, `/v1/models/{model}`, LiteLLM's
- * `/v1/model/info`, `GET /health/liveliness`, `GET /health/readiness`, on plain node:http.
+ * `/v1/model/info`, `GET /health/liveliness`, `GET /health/readiness`, the live view (`GET /ui`
+ * and its stream `GET /v1/router/events`), on plain node:http.
  *
  * @example
  * const router = new Router(config.router, { env: config.env });
