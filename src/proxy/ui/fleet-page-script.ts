@@ -49,6 +49,7 @@ export const fleetPageScript = String.raw`
 
   function setConnection(state, text) {
     connEl.dataset.connection = state;
+    document.body.dataset.view = state;
     connEl.textContent = text;
   }
 

@@ -4,14 +4,14 @@ export const fleetPageStyle = String.raw`
   color-scheme: light dark;
   --bg: #f5f6f8; --panel: #ffffff; --ink: #17191c; --muted: #5d6470; --line: #e3e6eb;
   --ok: #1a7f43; --ok-bg: #e5f4ea; --warn: #a15c00; --warn-bg: #fdf1dc; --bad: #b42318; --bad-bg: #fde8e6;
-  --accent: #3559d1; --ttfc: #7a4fd6; --lat: #1f7bb8;
+  --accent: #3559d1; --accent-ink: #ffffff; --ttfc: #7a4fd6; --lat: #1f7bb8;
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", sans-serif;
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #111317; --panel: #1a1d23; --ink: #e8eaee; --muted: #9aa2ae; --line: #2b3038;
     --ok: #4cc27a; --ok-bg: #16301f; --warn: #f0a53a; --warn-bg: #33260f; --bad: #ff7a6b; --bad-bg: #3a1a17;
-    --accent: #7d9bff; --ttfc: #b394ff; --lat: #5fb4ec;
+    --accent: #7d9bff; --accent-ink: #0b1020; --ttfc: #b394ff; --lat: #5fb4ec;
   }
 }
 * { box-sizing: border-box; }
@@ -66,16 +66,18 @@ h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .08em; color: v
 .events [data-event-type="cooldownStarted"] .kind, .events [data-event-type="attemptFailed"] .kind { color: var(--bad); }
 .events [data-event-type="cooldownEnded"] .kind { color: var(--ok); }
 .events [data-event-type="retry"] .kind, .events [data-event-type="fallback"] .kind, .events [data-event-type="dropped"] .kind { color: var(--warn); }
-.events .none { color: var(--muted); }
+.events li.none { display: block; color: var(--muted); }
 .key-form { grid-column: 1 / -1; max-width: 440px; background: var(--panel); border: 1px solid var(--line); border-radius: 10px; padding: 18px 20px; }
 .key-form h2 { color: var(--ink); }
 .key-form p { color: var(--muted); margin: 0 0 12px; }
 .key-form .row { display: flex; gap: 8px; }
 .key-form input { flex: 1; font: inherit; padding: 7px 10px; border: 1px solid var(--line); border-radius: 7px; background: var(--bg); color: var(--ink); }
-.key-form button { font: inherit; font-weight: 600; padding: 7px 14px; border: 0; border-radius: 7px; background: var(--accent); color: #fff; cursor: pointer; }
+.key-form button { font: inherit; font-weight: 600; padding: 7px 14px; border: 0; border-radius: 7px; background: var(--accent); color: var(--accent-ink); cursor: pointer; }
 .key-form [role="alert"] { color: var(--bad); margin: 10px 0 0; }
 .key-form [role="alert"]:empty { display: none; }
 :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+/* Nothing to show until the key is in: only the form. */
+body[data-view="key-needed"] .fleet-section, body[data-view="key-needed"] .events-panel { display: none; }
 [hidden] { display: none !important; }
 `;

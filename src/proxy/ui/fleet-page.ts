@@ -16,6 +16,7 @@ export const fleetPage = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>rxllm · fleet</title>
 <style>${fleetPageStyle}</style>
 </head>
@@ -36,7 +37,7 @@ export const fleetPage = `<!doctype html>
     </div>
     <p id="key-error" role="alert"></p>
   </form>
-  <section aria-labelledby="fleet-title">
+  <section class="fleet-section" aria-labelledby="fleet-title">
     <h2 id="fleet-title" class="visually-hidden">Deployments</h2>
     <div id="fleet" data-fleet></div>
   </section>
