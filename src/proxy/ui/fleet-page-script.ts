@@ -240,7 +240,9 @@ export const fleetPageScript = String.raw`
   }
 
   // ---------- events ----------
-  var QUIET = { attemptStarted: true, attemptSucceeded: true, attemptCancelled: true };
+  // Routine per-call events feed the cards, not the list (it is for what went wrong or changed course);
+  // every other type, known or not, is listed.
+  var QUIET = { attemptStarted: true, attemptSucceeded: true, attemptCancelled: true, callStarted: true, callSucceeded: true };
 
   function describe(type, e) {
     switch (type) {
