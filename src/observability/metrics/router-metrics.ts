@@ -41,7 +41,7 @@ interface DeploymentRecord {
   /** `requested_model` (the deployment's group, as LiteLLM's `model_group`) with the deployment's labels. */
   readonly groupLabels: DeploymentLabels & { readonly requested_model: string };
   readonly apiLabels: { readonly model: string; readonly requested_model: string; readonly model_id: string };
-  readonly overheadLabels: Omit<DeploymentLabels, never> & { readonly model_group: string };
+  readonly overheadLabels: DeploymentLabels & { readonly model_group: string };
   /** Its last counted attempt failed: `litellm_deployment_state` 1 (partial outage) unless cooling. */
   partial: boolean;
   /** The status of its last failure: the `exception_status` of the cooldown that may follow. */
