@@ -9,7 +9,9 @@ const exception = ['exception_status', 'exception_class'] as const;
  * (its `PrometheusMetricLabels`), so that dashboards and alerts written for LiteLLM work unchanged.
  * LiteLLM's per-user labels (`hashed_api_key`, `team`, `end_user`, ...) are left out: rxllm has no
  * virtual keys or teams, and a label that is always empty is absent in Prometheus anyway.
- * Histograms are in seconds, as LiteLLM's.
+ * Histograms are in seconds, as LiteLLM's. Counters carry the `_total` suffix in their name: the
+ * Python client LiteLLM uses appends it to every counter's samples, so that is what dashboards query
+ * (`litellm_deployment_success_responses_total`); prom-client prints names as given.
  */
 export function litellmMetricSet(registry: Registry, onScrape: { deploymentState: () => void; inFlight: () => void }) {
   const registers = [registry];
@@ -22,37 +24,37 @@ export function litellmMetricSet(registry: Registry, onScrape: { deploymentState
       collect: onScrape.deploymentState,
     }),
     successResponses: new Counter({
-      name: 'litellm_deployment_success_responses',
+      name: 'litellm_deployment_success_responses_total',
       help: 'LLM Deployment Analytics - Total number of successful LLM API calls via rxllm',
       labelNames: ['requested_model', ...deployment],
       registers,
     }),
     failureResponses: new Counter({
-      name: 'litellm_deployment_failure_responses',
+      name: 'litellm_deployment_failure_responses_total',
       help: 'LLM Deployment Analytics - Total number of failed LLM API calls for a specific LLM deployment. exception_status is the status of the exception from the llm api',
       labelNames: ['requested_model', ...deployment, ...exception],
       registers,
     }),
     totalRequests: new Counter({
-      name: 'litellm_deployment_total_requests',
+      name: 'litellm_deployment_total_requests_total',
       help: 'LLM Deployment Analytics - Total number of LLM API calls via rxllm - success + failure',
       labelNames: ['requested_model', ...deployment],
       registers,
     }),
     cooledDown: new Counter({
-      name: 'litellm_deployment_cooled_down',
+      name: 'litellm_deployment_cooled_down_total',
       help: 'LLM Deployment Analytics - Number of times a deployment has been cooled down. exception_status is the status of the exception that caused the cooldown',
       labelNames: [...deployment, 'exception_status'],
       registers,
     }),
     successfulFallbacks: new Counter({
-      name: 'litellm_deployment_successful_fallbacks',
+      name: 'litellm_deployment_successful_fallbacks_total',
       help: 'LLM Deployment Analytics - Number of successful fallback requests from primary model -> fallback model',
       labelNames: ['requested_model', 'fallback_model', ...exception],
       registers,
     }),
     failedFallbacks: new Counter({
-      name: 'litellm_deployment_failed_fallbacks',
+      name: 'litellm_deployment_failed_fallbacks_total',
       help: 'LLM Deployment Analytics - Number of failed fallback requests from primary model -> fallback model',
       labelNames: ['requested_model', 'fallback_model', ...exception],
       registers,
@@ -99,13 +101,13 @@ export function litellmMetricSet(registry: Registry, onScrape: { deploymentState
       collect: onScrape.inFlight,
     }),
     proxyTotalRequests: new Counter({
-      name: 'litellm_proxy_total_requests_metric',
+      name: 'litellm_proxy_total_requests_metric_total',
       help: 'Total number of requests made to the proxy server - track number of client side requests',
       labelNames: ['requested_model', 'status_code', 'route'],
       registers,
     }),
     proxyFailedRequests: new Counter({
-      name: 'litellm_proxy_failed_requests_metric',
+      name: 'litellm_proxy_failed_requests_metric_total',
       help: 'Total number of failed responses from proxy - the client did not get a success response from rxllm',
       labelNames: ['requested_model', ...exception, 'route'],
       registers,
