@@ -7,12 +7,12 @@ import { publicApiBase } from '../../proxy/public-api-base.js';
  * `api_base` is shown without credentials (`https://***:***@host/v1?key=***`): a base URL is where
  * keys end up by mistake, and a scrape is read by more people than the config.
  */
-export interface DeploymentLabels {
+export type DeploymentLabels = {
   readonly litellm_model_name: string;
   readonly model_id: string;
   readonly api_base: string;
   readonly api_provider: string;
-}
+};
 
 export function deploymentLabels(deployment: Deployment): DeploymentLabels {
   return {

@@ -5,6 +5,7 @@ import type { Router } from '../../router/router.js';
 import type { RouterEvent } from '../../router/router-events.js';
 import { type DeploymentLabels, deploymentLabels } from './deployment-labels.js';
 import { exceptionClass } from './exception-class.js';
+import type { CounterSeries, HistogramSeries } from './labelled-series.js';
 import { litellmMetricSet } from './litellm-metric-set.js';
 
 export interface RouterMetricsOptions {
@@ -33,19 +34,36 @@ export interface RouterMetrics {
   close(): void;
 }
 
-/** What the metrics keep of one deployment: its label objects, made once, and its last outcome. */
-interface DeploymentRecord {
-  readonly model: string;
-  readonly group: string;
-  readonly labels: DeploymentLabels;
-  /** `requested_model` (the deployment's group, as LiteLLM's `model_group`) with the deployment's labels. */
+/**
+ * What the metrics keep of one deployment: its label objects, made once, its series (made on first
+ * use, then updated with no lookup), and its last outcome.
+ */
+class DeploymentRecord {
   readonly groupLabels: DeploymentLabels & { readonly requested_model: string };
   readonly apiLabels: { readonly model: string; readonly requested_model: string; readonly model_id: string };
   readonly overheadLabels: DeploymentLabels & { readonly model_group: string };
+  success: CounterSeries | undefined;
+  total: CounterSeries | undefined;
+  llmApiLatency: HistogramSeries | undefined;
+  timeToFirstToken: HistogramSeries | undefined;
+  requestTotalLatency: HistogramSeries | undefined;
+  latencyPerOutputToken: HistogramSeries | undefined;
+  overhead: HistogramSeries | undefined;
   /** Its last counted attempt failed: `litellm_deployment_state` 1 (partial outage) unless cooling. */
-  partial: boolean;
+  partial = false;
   /** The status of its last failure: the `exception_status` of the cooldown that may follow. */
-  lastFailureStatus: string;
+  lastFailureStatus = '';
+
+  constructor(
+    readonly model: string,
+    readonly group: string,
+    readonly labels: DeploymentLabels,
+  ) {
+    // `requested_model` is the deployment's group, as LiteLLM's `model_group` in these series.
+    this.groupLabels = { requested_model: group, ...labels };
+    this.apiLabels = { model, requested_model: group, model_id: labels.model_id };
+    this.overheadLabels = { model_group: group, ...labels };
+  }
 }
 
 interface FailureCause {
@@ -89,17 +107,7 @@ export function routerMetrics(router: Router, options: RouterMetricsOptions = {}
   const registry = new Registry();
   const deployments = new Map<string, DeploymentRecord>();
   for (const deployment of router.settings.deployments) {
-    const labels = deploymentLabels(deployment);
-    deployments.set(deployment.id, {
-      model: deployment.model,
-      group: deployment.group,
-      labels,
-      groupLabels: { requested_model: deployment.group, ...labels },
-      apiLabels: { model: deployment.model, requested_model: deployment.group, model_id: deployment.id },
-      overheadLabels: { model_group: deployment.group, ...labels },
-      partial: false,
-      lastFailureStatus: '',
-    });
+    deployments.set(deployment.id, new DeploymentRecord(deployment.model, deployment.group, deploymentLabels(deployment)));
   }
 
   /** The deployments' states now: `deployments$` replays the current map on subscription. */
@@ -139,8 +147,7 @@ export function routerMetrics(router: Router, options: RouterMetricsOptions = {}
         exception_status: taken.cause.status,
         exception_class: taken.cause.class,
       };
-      if (target === answeredBy) set.successfulFallbacks.inc(labels);
-      else set.failedFallbacks.inc(labels);
+      (target === answeredBy ? set.successfulFallbacks : set.failedFallbacks).of(labels).value += 1;
     }
   };
 
@@ -155,8 +162,8 @@ export function routerMetrics(router: Router, options: RouterMetricsOptions = {}
         const record = deployments.get(event.deployment);
         if (record === undefined) return;
         record.partial = false;
-        set.successResponses.inc(record.groupLabels);
-        set.totalRequests.inc(record.groupLabels);
+        (record.success ??= set.successResponses.of(record.groupLabels)).value += 1;
+        (record.total ??= set.totalRequests.of(record.groupLabels)).value += 1;
         return;
       }
       case 'attemptFailed': {
@@ -167,15 +174,15 @@ export function routerMetrics(router: Router, options: RouterMetricsOptions = {}
         if (event.counted) record.partial = true;
         record.lastFailureStatus = status;
         lastFailure.set(event.call, cause);
-        set.failureResponses.inc({ ...record.groupLabels, exception_status: cause.status, exception_class: cause.class });
-        set.totalRequests.inc(record.groupLabels);
+        set.failureResponses.of({ ...record.groupLabels, exception_status: cause.status, exception_class: cause.class }).value += 1;
+        (record.total ??= set.totalRequests.of(record.groupLabels)).value += 1;
         const kind = timeoutKinds[event.code];
-        if (kind !== undefined) set.timeouts.inc({ kind });
+        if (kind !== undefined) set.timeouts.of({ kind }).value += 1;
         return;
       }
       case 'cooldownStarted': {
         const record = deployments.get(event.deployment);
-        if (record !== undefined) set.cooledDown.inc({ ...record.labels, exception_status: record.lastFailureStatus });
+        if (record !== undefined) set.cooledDown.of({ ...record.labels, exception_status: record.lastFailureStatus }).value += 1;
         return;
       }
       case 'fallback': {
@@ -190,21 +197,25 @@ export function routerMetrics(router: Router, options: RouterMetricsOptions = {}
       case 'callSucceeded': {
         const record = deployments.get(event.deployment);
         if (record === undefined) return;
-        const requested = event.requestedGroup === record.group ? record.apiLabels : { ...record.apiLabels, requested_model: event.requestedGroup };
-        set.requestTotalLatency.observe(requested, event.latencyMs / 1000);
-        set.llmApiLatency.observe(record.apiLabels, event.upstreamMs / 1000);
-        if (event.ttftMs !== undefined) set.timeToFirstToken.observe(record.apiLabels, event.ttftMs / 1000);
+        // After a fallback the group asked for is not the deployment's: a series of its own (rare).
+        const total =
+          event.requestedGroup === record.group
+            ? (record.requestTotalLatency ??= set.requestTotalLatency.of(record.apiLabels))
+            : set.requestTotalLatency.of({ ...record.apiLabels, requested_model: event.requestedGroup });
+        total.observe(event.latencyMs / 1000);
+        (record.llmApiLatency ??= set.llmApiLatency.of(record.apiLabels)).observe(event.upstreamMs / 1000);
+        if (event.ttftMs !== undefined) (record.timeToFirstToken ??= set.timeToFirstToken.of(record.apiLabels)).observe(event.ttftMs / 1000);
         if (event.outputTokens !== undefined && event.outputTokens > 0) {
-          set.latencyPerOutputToken.observe(record.labels, event.upstreamMs / 1000 / event.outputTokens);
+          (record.latencyPerOutputToken ??= set.latencyPerOutputToken.of(record.labels)).observe(event.upstreamMs / 1000 / event.outputTokens);
         }
-        set.overheadLatency.observe(record.overheadLabels, Math.max(0, event.latencyMs - event.upstreamMs) / 1000);
+        (record.overhead ??= set.overheadLatency.of(record.overheadLabels)).observe(Math.max(0, event.latencyMs - event.upstreamMs) / 1000);
         if (event.fallbacks > 0) countFallbacks(event.call, event.requestedGroup, event.group);
         endCall(event.call);
         return;
       }
       case 'callFailed':
-        if (event.code === 'deadline_exceeded') set.timeouts.inc({ kind: 'deadline' });
-        if (event.committed) set.streamErrorsAfterCommit.inc({ requested_model: event.requestedGroup });
+        if (event.code === 'deadline_exceeded') set.timeouts.of({ kind: 'deadline' }).value += 1;
+        if (event.committed) set.streamErrorsAfterCommit.of({ requested_model: event.requestedGroup }).value += 1;
         if (event.fallbacks > 0) countFallbacks(event.call, event.requestedGroup, undefined);
         endCall(event.call);
         return;
@@ -223,14 +234,14 @@ export function routerMetrics(router: Router, options: RouterMetricsOptions = {}
     text: () => registry.metrics(),
     recordRequest(route, requestedModel, status, code) {
       const requested_model = requestedModel ?? '';
-      set.proxyTotalRequests.inc({ requested_model, status_code: String(status), route });
+      set.proxyTotalRequests.of({ requested_model, status_code: String(status), route }).value += 1;
       if (status >= 400) {
-        set.proxyFailedRequests.inc({
+        set.proxyFailedRequests.of({
           requested_model,
           exception_status: String(status),
           exception_class: exceptionClass(status, code ?? ''),
           route,
-        });
+        }).value += 1;
       }
     },
     close: () => subscription.unsubscribe(),
