@@ -39,7 +39,8 @@ function freePort() {
 }
 
 async function waitReady(url) {
-  for (let i = 0; i < 200; i++) {
+  // Up to a minute: on a shared, loaded machine a cold start of the CLI takes far longer than usual.
+  for (let i = 0; i < 1200; i++) {
     try {
       const { statusCode, body } = await undiciRequest(`${url}/health/readiness`);
       await body.dump();
@@ -124,7 +125,13 @@ for (const [name, config] of [
   });
   targets.push({ name, url: `http://127.0.0.1:${port}`, child });
 }
-for (const target of targets) await waitReady(target.url);
+try {
+  for (const target of targets) await waitReady(target.url);
+} catch (error) {
+  await Promise.all([...targets.map((target) => stop(target.child)), stop(mock)]);
+  rmSync(dir, { recursive: true, force: true });
+  throw error;
+}
 
 const results = new Map();
 for (const kind of ['json', 'sse']) for (const target of targets) results.set(`${kind} ${target.name}`, { rps: [], cpu: [], util: [], bad: 0 });
