@@ -42,6 +42,14 @@ function describe(event: RouterEvent): string {
       return `${event.deployment} cools down until +${Math.round(event.until - event.at)} ms (${event.reason})`;
     case 'cooldownEnded':
       return `${event.deployment} is back`;
+    case 'callStarted':
+      return `call ${event.call} to ${event.group} started`;
+    case 'callSucceeded':
+      return `call ${event.call} answered by ${event.deployment} in ${event.latencyMs} ms`;
+    case 'callFailed':
+      return `call ${event.call} failed: ${event.status} ${event.code}`;
+    case 'callCancelled':
+      return `call ${event.call} cancelled by the caller`;
   }
 }
 

@@ -43,11 +43,13 @@ describe('public API', () => {
       'parseRouterConfig',
       'retryWithBackoff',
       'routerConfigSchema',
+      'routerMetrics',
       'routingStrategies',
       'simpleShuffle',
       'startProxy',
       'streamTimeouts',
       'toRxllmError',
+      'traceRouter',
       'usageBasedRoutingV2',
     ]);
   });

@@ -19,6 +19,11 @@ export { startProxy } from './proxy/start-proxy.js';
 export type { StartProxyOptions, RunningProxy } from './proxy/start-proxy.js';
 export type { AwsCredentials } from './config/bedrock-auth.js';
 
+// Observability (DESIGN §11)
+export { routerMetrics } from './observability/metrics/router-metrics.js';
+export type { RouterMetrics, RouterMetricsOptions } from './observability/metrics/router-metrics.js';
+export { traceRouter } from './observability/tracing/trace-router.js';
+
 // Errors
 export { RxllmError } from './errors/rxllm-error.js';
 export type { AttemptRecord, OpenAIErrorBody, OpenAIErrorType, RxllmErrorOptions } from './errors/rxllm-error.js';

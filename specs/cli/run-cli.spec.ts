@@ -122,12 +122,14 @@ describe('runCli', () => {
     return lines;
   }
 
-  it('--debug (and --detailed_debug) logs each attempt of a call as a level=debug line', async () => {
+  it('--debug (and --detailed_debug) logs a call and each of its attempts as level=debug lines', async () => {
     for (const flag of ['--debug', '--detailed_debug']) {
       const lines = await oneCall([flag], {}, 'fast');
       expect(lines.filter((line) => line.includes('level=debug')).map((line) => /msg=(\w+)/.exec(line)?.[1]), flag).toEqual([
+        'callStarted',
         'attemptStarted',
         'attemptSucceeded',
+        'callSucceeded',
       ]);
     }
     expect((await oneCall([], {}, 'fast')).some((line) => line.includes('level=debug'))).toBe(false);

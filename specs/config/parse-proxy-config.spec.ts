@@ -136,7 +136,7 @@ describe('parseProxyConfig: keys LiteLLM accepts and rxllm ignores', () => {
         'callback_settings',
         'general_settings.database_url',
         'general_settings.store_model_in_db',
-        'litellm_settings.callbacks',
+        'litellm_settings.callbacks[0]',
         'litellm_settings.set_verbose',
         'litellm_settings.success_callback',
         // temperature is a request default now, sent on every call (specs/router/deployment-defaults.spec.ts)
@@ -180,7 +180,7 @@ describe('parseProxyConfig: a near miss of a key rxllm uses is an error, not an 
       },
       {},
     );
-    expect(config.ignoredKeys).toEqual(['litellm_settings.callbacks', 'general_settings.max_response_size_mb']);
+    expect(config.ignoredKeys).toEqual(['litellm_settings.callbacks[0]', 'general_settings.max_response_size_mb']);
   });
 });
 
@@ -269,5 +269,29 @@ describe('parseProxyConfig: typos in router_settings', () => {
       'router_settings.retry_policy.RateLimitErrorRetires: unknown setting (did you mean "RateLimitErrorRetries"?)',
       'router_settings.stream_timout: unknown setting (did you mean "stream_timeout"?)',
     ]);
+  });
+});
+
+describe('parseProxyConfig: metrics and tracing switches (LiteLLM litellm_settings)', () => {
+  const modelList = [{ model_name: 'm', litellm_params: { model: 'openai/m', api_key: 'sk-a' } }];
+
+  it('has metrics, tracing and auth for /metrics off when the config says nothing', () => {
+    const config = parseProxyConfig({ model_list: modelList }, {});
+    expect([config.metrics, config.tracing, config.requireAuthForMetrics]).toEqual([false, false, false]);
+  });
+
+  it('turns metrics on for callbacks: [prometheus] and tracing for otel, warning of the callbacks it does not run', () => {
+    const config = parseProxyConfig(
+      { model_list: modelList, litellm_settings: { callbacks: ['prometheus', 'langfuse', 'otel'], require_auth_for_metrics_endpoint: true } },
+      {},
+    );
+    expect([config.metrics, config.tracing, config.requireAuthForMetrics]).toEqual([true, true, true]);
+    expect(config.ignoredKeys).toEqual(['litellm_settings.callbacks[1]']);
+  });
+
+  it('refuses a require_auth_for_metrics_endpoint that is not a boolean, naming it', () => {
+    expect(() => parseProxyConfig({ model_list: modelList, litellm_settings: { require_auth_for_metrics_endpoint: 'yes' } }, {})).toThrow(
+      /litellm_settings\.require_auth_for_metrics_endpoint: expected true or false/,
+    );
   });
 });

@@ -67,6 +67,7 @@ describe('router.events$', () => {
       router.completion$(request('primary')).subscribe({ error: noop });
     });
     expect(events).toEqual([
+      '0 callStarted primary',
       '0 attemptStarted p1',
       '0 attemptFailed p1 429',
       '0 cooldownStarted p1 until 2000',
@@ -76,8 +77,21 @@ describe('router.events$', () => {
       '0 fallback primary>secondary',
       '0 attemptStarted s1',
       '0 attemptSucceeded s1',
+      '0 callSucceeded s1',
       '2000 cooldownEnded p1',
     ]);
+  });
+
+  it('reports a call the caller leaves as cancelled, after its attempt', () => {
+    const testScheduler = createTestScheduler();
+    const events: string[] = [];
+    testScheduler.run(() => {
+      const router = routerFor(testScheduler, { timeout: 2, model_list: [deployment('g', 'a', { mock_timeout: true })] });
+      router.events$.subscribe((event) => events.push(`${event.at} ${describeEvent(event)}`));
+      const subscription = router.completion$(request('g')).subscribe({ error: noop });
+      testScheduler.schedule(() => subscription.unsubscribe(), 500);
+    });
+    expect(events).toEqual(['0 callStarted g', '0 attemptStarted a', '500 attemptCancelled a', '500 callCancelled g']);
   });
 
   it('reports an attempt cut by the call deadline as failed with 408 deadline_exceeded', () => {
@@ -88,6 +102,6 @@ describe('router.events$', () => {
       router.events$.subscribe((event) => events.push(`${event.at} ${describeEvent(event)}`));
       router.completion$(request('g')).subscribe({ error: noop });
     });
-    expect(events).toEqual(['0 attemptStarted a', '2000 attemptFailed a 408']);
+    expect(events).toEqual(['0 callStarted g', '0 attemptStarted a', '2000 attemptFailed a 408', '2000 callFailed g 408']);
   });
 });

@@ -25,6 +25,9 @@ export interface TestProxyOptions {
   readonly provider?: Provider;
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** Serve `GET /metrics` (LiteLLM's `callbacks: ["prometheus"]`). */
+  readonly metrics?: boolean;
+  readonly requireAuthForMetrics?: boolean;
 }
 
 const unexpectedProvider: Provider = {
@@ -50,6 +53,8 @@ export async function startTestProxy(config: RouterConfig, options: TestProxyOpt
     drainTimeoutMs: options.drainTimeoutMs ?? 1_000,
     headersTimeoutMs: options.headersTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    metrics: options.metrics,
+    requireAuthForMetrics: options.requireAuthForMetrics,
     log: (line) => lines.push(line),
   });
   const { url, port } = await proxy.listen(0, '127.0.0.1');

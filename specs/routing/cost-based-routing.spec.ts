@@ -55,15 +55,19 @@ describe('costBasedRouting', () => {
       router.completion$(request('g')).subscribe({ error: noop });
     });
     expect(events).toEqual([
+      'callStarted g',
       'attemptStarted cheap',
       'attemptFailed cheap 429',
       'cooldownStarted cheap until 5000',
       'retry g #1',
       'attemptStarted dear',
       'attemptSucceeded dear',
+      'callSucceeded dear',
       // the second call does not try the cooling one
+      'callStarted g',
       'attemptStarted dear',
       'attemptSucceeded dear',
+      'callSucceeded dear',
       'cooldownEnded cheap',
     ]);
   });

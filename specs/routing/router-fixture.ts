@@ -101,6 +101,14 @@ export function describeEvent(event: RouterEvent): string {
       return `${event.type} ${event.from}>${event.to}`;
     case 'cooldownStarted':
       return `${event.type} ${event.deployment} until ${event.until}`;
+    case 'callStarted':
+      return `${event.type} ${event.group}`;
+    case 'callSucceeded':
+      return `${event.type} ${event.deployment}`;
+    case 'callFailed':
+      return `${event.type} ${event.requestedGroup} ${event.status}`;
+    case 'callCancelled':
+      return `${event.type} ${event.requestedGroup}`;
   }
 }
 

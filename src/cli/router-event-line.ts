@@ -37,5 +37,30 @@ export function routerEventLine(event: RouterEvent, time: string): string {
       return logfmt({ ...head, group: event.group, deployment: event.deployment, for_ms: event.until - event.at, reason: event.reason });
     case 'cooldownEnded':
       return logfmt({ ...head, group: event.group, deployment: event.deployment });
+    case 'callStarted':
+      return logfmt({ ...head, call: event.call, kind: event.kind, group: event.group, stream: event.stream });
+    case 'callSucceeded':
+      return logfmt({
+        ...head,
+        call: event.call,
+        group: event.group,
+        deployment: event.deployment,
+        latency_ms: event.latencyMs,
+        attempts: event.attempts,
+        fallbacks: event.fallbacks,
+      });
+    case 'callFailed':
+      return logfmt({
+        ...head,
+        call: event.call,
+        group: event.requestedGroup,
+        latency_ms: event.latencyMs,
+        status: event.status,
+        code: event.code,
+        attempts: event.attempts,
+        committed: event.committed,
+      });
+    case 'callCancelled':
+      return logfmt({ ...head, call: event.call, group: event.requestedGroup, latency_ms: event.latencyMs });
   }
 }

@@ -22,6 +22,12 @@ export interface ProxyConfig {
   readonly maxRequestSizeBytes: number;
   /** The environment the config was read with: the given one plus `environment_variables`. */
   readonly env: Env;
+  /** `litellm_settings.callbacks` has `prometheus`: the proxy serves `GET /metrics`. */
+  readonly metrics: boolean;
+  /** `litellm_settings.callbacks` has `otel`: the proxy traces calls with `@opentelemetry/api`'s global tracer. */
+  readonly tracing: boolean;
+  /** `litellm_settings.require_auth_for_metrics_endpoint` (LiteLLM's default: false, `/metrics` is open). */
+  readonly requireAuthForMetrics: boolean;
   /** Paths of keys rxllm does not use (LiteLLM's `litellm_settings.success_callback`, ...): ignored, with a warning. */
   readonly ignoredKeys: readonly string[];
 }
@@ -106,10 +112,13 @@ export function parseProxyConfig(raw: unknown, env: Env = process.env): ProxyCon
   const routerSettings = section(raw, 'router_settings', issues);
   const generalSettings = section(raw, 'general_settings', issues);
 
+  const observability = readObservabilitySettings(litellmSettings, issues, ignoredKeys);
+
   // Where each flat Router key came from, to report its problems with the file's path.
   const origin = new Map<string, string>();
   const flat: Mapping = {};
   for (const [key, value] of Object.entries(litellmSettings)) {
+    if (observabilityKeys.has(key)) continue;
     const target = Object.hasOwn(usedLitellmSettings, key) ? usedLitellmSettings[key] : undefined;
     if (target === undefined) {
       unused(['litellm_settings'], key, Object.keys(usedLitellmSettings));
@@ -164,10 +173,45 @@ export function parseProxyConfig(raw: unknown, env: Env = process.env): ProxyCon
     settings,
     maxRequestSizeBytes: Math.round((parsedGeneral.data.max_request_size_mb ?? defaultMaxRequestSizeMb) * 1024 * 1024),
     env: fullEnv,
+    ...observability,
     ignoredKeys,
   };
   Object.defineProperty(config, 'masterKey', { value: parsedGeneral.data.master_key ?? undefined, enumerable: false });
   return config as ProxyConfig;
+}
+
+/** The `litellm_settings` keys that turn on metrics and tracing rather than set the Router. */
+const observabilityKeys: ReadonlySet<string> = new Set(['callbacks', 'require_auth_for_metrics_endpoint']);
+
+/** The callbacks rxllm acts on; LiteLLM's others (`langfuse`, `datadog`, ...) are ignored with a warning. */
+const knownCallbacks: ReadonlySet<string> = new Set(['prometheus', 'otel']);
+
+/**
+ * LiteLLM's switches for observability, read as LiteLLM reads them: `callbacks: ["prometheus"]`
+ * serves `/metrics`, `callbacks: ["otel"]` traces, and `require_auth_for_metrics_endpoint: true`
+ * puts `/metrics` behind the master key (it is open by default).
+ */
+function readObservabilitySettings(
+  litellmSettings: Mapping,
+  issues: ConfigIssue[],
+  ignoredKeys: string[],
+): Pick<ProxyConfig, 'metrics' | 'tracing' | 'requireAuthForMetrics'> {
+  const callbacks = litellmSettings['callbacks'];
+  const names = new Set<string>();
+  if (callbacks !== undefined && callbacks !== null) {
+    const list: unknown[] = Array.isArray(callbacks) ? callbacks : [callbacks];
+    list.forEach((name, index) => {
+      const path = Array.isArray(callbacks) ? formatPath(['litellm_settings', 'callbacks', index]) : 'litellm_settings.callbacks';
+      if (typeof name === 'string' && knownCallbacks.has(name)) names.add(name);
+      else if (typeof name === 'string') ignoredKeys.push(path);
+      else issues.push({ path, message: 'expected a callback name such as "prometheus" or "otel"' });
+    });
+  }
+  const requireAuth = litellmSettings['require_auth_for_metrics_endpoint'];
+  if (requireAuth !== undefined && requireAuth !== null && typeof requireAuth !== 'boolean') {
+    issues.push({ path: 'litellm_settings.require_auth_for_metrics_endpoint', message: 'expected true or false' });
+  }
+  return { metrics: names.has('prometheus'), tracing: names.has('otel'), requireAuthForMetrics: requireAuth === true };
 }
 
 /** `timeout: ...` of the flat Router config → `litellm_settings.request_timeout: ...` or `router_settings.timeout: ...`. */

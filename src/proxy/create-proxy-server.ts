@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaultMaxRequestSizeMb } from '../config/parse-proxy-config.js';
 import { ServiceUnavailableError } from '../errors/error-classes.js';
+import { routerMetrics } from '../observability/metrics/router-metrics.js';
+import { traceRouter } from '../observability/tracing/trace-router.js';
 import type { Router } from '../router/router.js';
 import { ActiveRequests } from './active-requests.js';
 import { bearerAuth } from './bearer-auth.js';
@@ -39,6 +41,19 @@ export interface ProxyServerOptions {
    * to a reverse proxy in front.
    */
   readonly requestTimeoutMs?: number | undefined;
+  /**
+   * Serve `GET /metrics` (Prometheus text, LiteLLM's metric names), as LiteLLM's
+   * `litellm_settings.callbacks: ["prometheus"]`. Off by default: the router then has no listener
+   * for its events and pays nothing for them.
+   */
+  readonly metrics?: boolean | undefined;
+  /** `/metrics` needs the master key like every route (LiteLLM's `require_auth_for_metrics_endpoint`). Default false: open. */
+  readonly requireAuthForMetrics?: boolean | undefined;
+  /**
+   * Trace every call with `@opentelemetry/api`'s global tracer (LiteLLM's `callbacks: ["otel"]`):
+   * a no-op unless the process registered an OpenTelemetry SDK.
+   */
+  readonly tracing?: boolean | undefined;
 }
 
 export interface ListenAddress {
@@ -92,6 +107,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
   const drainTimeoutMs = options.drainTimeoutMs ?? defaultDrainTimeoutMs;
   const startedAt = Math.floor(Date.now() / 1000);
   const timeouts = receiveTimeouts(options);
+  const active = new ActiveRequests();
+  const tracing = options.tracing === true ? traceRouter(router) : undefined;
   const ctx: ProxyContext = {
     router,
     checkKey: options.masterKey === undefined ? undefined : bearerAuth(options.masterKey),
@@ -100,7 +117,10 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     // The groups, and the aliases of `model_group_alias` that are not hidden, as LiteLLM lists them.
     modelsBody: JSON.stringify(modelsList([...router.modelGroups, ...visibleAliases(router)], startedAt)),
     startedAt,
-    active: new ActiveRequests(),
+    active,
+    // LiteLLM counts HTTP requests in flight; so does the proxy.
+    metrics: options.metrics === true ? routerMetrics(router, { inFlight: () => active.size }) : undefined,
+    metricsNeedKey: options.requireAuthForMetrics === true,
     draining: false,
     drainListeners: new Set(),
   };
@@ -164,6 +184,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        ctx.metrics?.close();
+        tracing?.unsubscribe();
       })();
       return closing;
     },

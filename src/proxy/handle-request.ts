@@ -1,6 +1,8 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AuthenticationError, BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
+import { toRxllmError } from '../errors/to-rxllm-error.js';
+import type { RouterMetrics } from '../observability/metrics/router-metrics.js';
 import type { CallKindName } from '../router/call-kind.js';
 import { sentAnyKey } from './bearer-auth.js';
 import { headerTimeoutMs } from './effective-timeout-ms.js';
@@ -61,6 +63,8 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
     if (ctx.draining) return writeJson(res, 503, JSON.stringify({ status: 'draining' }));
     return writeJson(res, 200, JSON.stringify({ status: 'healthy', model_groups: ctx.router.modelGroups.length }));
   }
+  // LiteLLM's default: Prometheus scrapes without a key unless `require_auth_for_metrics_endpoint`.
+  if (ctx.metrics !== undefined && !ctx.metricsNeedKey && isMetricsPath(path)) return writeMetrics(ctx.metrics, res, record);
   if (ctx.draining) {
     const error = new ServiceUnavailableError('rxllm is shutting down and takes no new calls', { code: 'shutting_down' });
     record.error = error.code;
@@ -86,6 +90,7 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
     if (method !== 'POST') return methodNotAllowed(res, record, 'POST', chatRefusalHeaders(ctx, req, path));
     return handleCall(ctx, req, res, record, active, kind);
   }
+  if (ctx.metrics !== undefined && isMetricsPath(path)) return writeMetrics(ctx.metrics, res, record);
   switch (path) {
     case '/v1/models':
     case '/models':
@@ -107,6 +112,28 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
   const error = new NotFoundError(`no route ${method} ${path}`, { code: 'not_found' });
   record.error = error.code;
   writeError(res, error);
+}
+
+/** Prometheus is often pointed at `/metrics/` (LiteLLM's Grafana guide does). */
+function isMetricsPath(path: string): boolean {
+  return path === '/metrics' || path === '/metrics/';
+}
+
+/** `GET /metrics`: the registry in Prometheus text format. */
+function writeMetrics(metrics: RouterMetrics, res: ServerResponse, record: RequestRecord): void {
+  if (record.method !== 'GET') return methodNotAllowed(res, record, 'GET');
+  metrics.text().then(
+    (text) => {
+      if (res.writableEnded || res.destroyed) return;
+      res.writeHead(200, { 'content-type': metrics.contentType, 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    },
+    (error: unknown) => {
+      const failed = toRxllmError(error);
+      record.error = failed.code;
+      if (!res.headersSent) writeError(res, failed);
+    },
+  );
 }
 
 // `GET /v1/models/{model}`: what the openai SDK's `models.retrieve` asks (the id URI-encoded).
@@ -161,9 +188,11 @@ export function handleRequest(ctx: ProxyContext, onClosed: () => void): (req: In
       active.closed();
       ctx.active.delete(active);
       const clientClosed = !res.writableFinished;
+      const status = res.headersSent ? res.statusCode : 499;
+      if (ctx.metrics !== undefined && callRoutes.has(record.path)) ctx.metrics.recordRequest(record.path, record.model, status, record.error);
       ctx.log(
         formatRequestLog(record, {
-          status: res.headersSent ? res.statusCode : 499,
+          status,
           durationMs: performance.now() - startedAt,
           clientClosed,
         }),

@@ -1,3 +1,4 @@
+import type { RouterMetrics } from '../observability/metrics/router-metrics.js';
 import type { Router } from '../router/router.js';
 import type { ActiveRequests } from './active-requests.js';
 import type { BearerCheck } from './bearer-auth.js';
@@ -15,6 +16,10 @@ export interface ProxyContext {
   readonly startedAt: number;
   /** Requests whose response has not closed yet. */
   readonly active: ActiveRequests;
+  /** `GET /metrics`'s registry; undefined when metrics are off (the route is then 404). */
+  readonly metrics: RouterMetrics | undefined;
+  /** `/metrics` needs the master key too (LiteLLM's `require_auth_for_metrics_endpoint`; open by default). */
+  readonly metricsNeedKey: boolean;
   /** Set by a graceful shutdown: new calls get 503. */
   draining: boolean;
   /** Run once when the graceful shutdown starts: long-lived streams that are not calls (the live view) end then. */

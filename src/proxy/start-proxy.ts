@@ -53,6 +53,9 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     drainTimeoutMs: options.drainTimeoutMs,
     headersTimeoutMs: options.headersTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    metrics: config.metrics,
+    requireAuthForMetrics: config.requireAuthForMetrics,
+    tracing: config.tracing,
   });
   let address: ListenAddress;
   try {

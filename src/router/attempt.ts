@@ -53,6 +53,7 @@ function cooldownMs(core: RouterCore, call: CallState, deployment: Deployment, r
 
 /** Tokens a value reports: an embedding's usage has no completion tokens. */
 interface ReportedUsage {
+  readonly prompt_tokens?: number;
   readonly completion_tokens?: number;
   readonly total_tokens: number;
 }
@@ -143,6 +144,26 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         latencyMs: at - startedAt,
         ttftMs,
       }));
+      // The answer is whole: this attempt's success is the call's (it completes right after).
+      emit(core, () => {
+        const callStartedAt = call.deadlineAt - call.timeoutMs;
+        return {
+          type: 'callSucceeded',
+          call: call.id,
+          requestedGroup: call.request.group,
+          group: deployment.group,
+          deployment: deployment.id,
+          at,
+          latencyMs: at - callStartedAt,
+          upstreamMs: at - startedAt,
+          ttftMs: stream ? ttftMs : undefined,
+          inputTokens: usage?.prompt_tokens,
+          outputTokens: usage?.completion_tokens ?? (stream ? chunks : undefined),
+          attempts: call.records.length + 1,
+          retries: call.retriesInGroup,
+          fallbacks: call.hops,
+        };
+      });
     };
 
     let source: Observable<CallOutput>;

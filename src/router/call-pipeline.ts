@@ -1,6 +1,7 @@
 import { Observable, type Subscription } from 'rxjs';
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../errors/error-classes.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
+import type { RxllmError } from '../errors/rxllm-error.js';
 import type { RouterRequest } from '../protocol/chat.js';
 import type { CallOutput } from './attempt.js';
 import { callAttempts$ } from './call-attempts.js';
@@ -8,7 +9,7 @@ import { CallState } from './call-state.js';
 import type { CallKind } from './call-kind.js';
 import { type AnyRouterRequest, parseRequest } from './parse-request.js';
 import type { CallInfo } from './router-events.js';
-import type { RouterCore } from './router-core.js';
+import { emit, type RouterCore } from './router-core.js';
 
 let callCount = 0;
 
@@ -102,7 +103,32 @@ export function call$(core: RouterCore, kind: CallKind, request: AnyRouterReques
       return undefined;
     }
     const { scheduler } = core;
+    const startedAt = call.deadlineAt - call.timeoutMs;
+    emit(core, () => ({ type: 'callStarted', call: call.id, kind: call.request.kind.name, group: call.request.group, stream: call.request.stream, at: startedAt }));
     let committed = false;
+    // Set when the call completed or errored: a teardown without it is the caller leaving.
+    let ended = false;
+    const failWith = (raw: RxllmError): void => {
+      ended = true;
+      const error = call.finalError(raw);
+      emit(core, () => {
+        const at = scheduler.now();
+        return {
+          type: 'callFailed',
+          call: call.id,
+          requestedGroup: call.request.group,
+          deployment: error.attempts[error.attempts.length - 1]?.deployment,
+          at,
+          latencyMs: at - startedAt,
+          status: error.status,
+          code: error.code,
+          attempts: error.attempts.length,
+          fallbacks: call.hops,
+          committed,
+        };
+      });
+      subscriber.error(error);
+    };
     // Told once: before the first value, or at completion when the answer was empty (a stream of
     // nothing but `[DONE]`), so that a caller writing headers always learns who answered.
     const commit = (): void => {
@@ -120,15 +146,16 @@ export function call$(core: RouterCore, kind: CallKind, request: AnyRouterReques
     const deadlineTimer = scheduler.schedule(() => {
       const error = call.deadlineError(scheduler.now());
       attempts?.unsubscribe();
-      subscriber.error(call.finalError(error));
+      failWith(error);
     }, call.timeoutMs);
     attempts = callAttempts$(core, call).subscribe({
       next: (value) => {
         commit();
         subscriber.next(value);
       },
-      error: (error: unknown) => subscriber.error(call.finalError(toRxllmError(error))),
+      error: (error: unknown) => failWith(toRxllmError(error)),
       complete: () => {
+        ended = true;
         commit();
         subscriber.complete();
       },
@@ -136,6 +163,12 @@ export function call$(core: RouterCore, kind: CallKind, request: AnyRouterReques
     return () => {
       deadlineTimer.unsubscribe();
       attempts?.unsubscribe();
+      if (!ended) {
+        emit(core, () => {
+          const at = scheduler.now();
+          return { type: 'callCancelled', call: call.id, requestedGroup: call.request.group, at, latencyMs: at - startedAt };
+        });
+      }
     };
   });
 }

@@ -1,3 +1,5 @@
+import type { CallKindName } from './call-kind.js';
+
 /**
  * What the router reports on `router.events$`: one typed stream for logs, metrics and dashboards.
  * `call` numbers the router's calls, so one call's events can be grouped.
@@ -48,7 +50,48 @@ export type RouterEvent =
       readonly reason: string | undefined;
       readonly at: number;
     }
-  | { readonly type: 'cooldownEnded'; readonly group: string; readonly deployment: string; readonly at: number };
+  | { readonly type: 'cooldownEnded'; readonly group: string; readonly deployment: string; readonly at: number }
+  /** A call passed validation and starts (its first attempt follows). `group` is the model group asked for, aliases resolved. */
+  | { readonly type: 'callStarted'; readonly call: number; readonly kind: CallKindName; readonly group: string; readonly stream: boolean; readonly at: number }
+  /**
+   * The call's answer is whole: told by the attempt that gave it, right after its `attemptSucceeded`.
+   * `latencyMs` is the whole call's, `upstreamMs` the answering attempt's; `ttftMs` is set for streams only.
+   */
+  | {
+      readonly type: 'callSucceeded';
+      readonly call: number;
+      readonly requestedGroup: string;
+      readonly group: string;
+      readonly deployment: string;
+      readonly at: number;
+      readonly latencyMs: number;
+      readonly upstreamMs: number;
+      readonly ttftMs: number | undefined;
+      readonly inputTokens: number | undefined;
+      readonly outputTokens: number | undefined;
+      readonly attempts: number;
+      readonly retries: number;
+      readonly fallbacks: number;
+    }
+  /**
+   * The call ended in an error (its final one). `committed`: a value had gone out before it, so the
+   * caller got a broken stream rather than an error status. `deployment`: the last one tried, if any.
+   */
+  | {
+      readonly type: 'callFailed';
+      readonly call: number;
+      readonly requestedGroup: string;
+      readonly deployment: string | undefined;
+      readonly at: number;
+      readonly latencyMs: number;
+      readonly status: number;
+      readonly code: string;
+      readonly attempts: number;
+      readonly fallbacks: number;
+      readonly committed: boolean;
+    }
+  /** The caller unsubscribed before the call ended. */
+  | { readonly type: 'callCancelled'; readonly call: number; readonly requestedGroup: string; readonly at: number; readonly latencyMs: number };
 
 /** Told to `onCommit` when a call's first chunk (or its completion) is about to be emitted. */
 export interface CallInfo {
