@@ -8,6 +8,7 @@ import { bearerAuth } from './bearer-auth.js';
 import { clientErrorListener } from './client-error-listener.js';
 import { handleRequest } from './handle-request.js';
 import { modelsList } from './models-list.js';
+import { publicApiBase } from './public-api-base.js';
 import type { ProxyContext } from './proxy-context.js';
 import { checkingIntervalMs, receiveTimeouts } from './receive-timeouts.js';
 import { refuseConnect } from './refuse-connect.js';
@@ -66,6 +67,16 @@ export interface ProxyServer {
 
 const defaultDrainTimeoutMs = 30_000;
 
+/** Every deployment's `api_base` with its credentials masked; mock deployments have none to show. */
+function apiBases(router: Router): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const deployment of router.settings.deployments) {
+    if (deployment.mockResponse !== undefined || deployment.mockTimeout || deployment.apiBase === '') continue;
+    out.set(deployment.id, publicApiBase(deployment.apiBase));
+  }
+  return out;
+}
+
 function visibleAliases(router: Router): string[] {
   return [...router.settings.modelGroupAlias].filter(([, alias]) => !alias.hidden).map(([name]) => name);
 }
@@ -99,6 +110,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     // The groups, and the aliases of `model_group_alias` that are not hidden, as LiteLLM lists them.
     modelsBody: JSON.stringify(modelsList([...router.modelGroups, ...visibleAliases(router)], startedAt)),
     startedAt,
+    apiBases: apiBases(router),
     active: new ActiveRequests(),
     draining: false,
   };

@@ -1,6 +1,7 @@
 import type { Router } from '../router/router.js';
 import type { ActiveRequests } from './active-requests.js';
 import type { BearerCheck } from './bearer-auth.js';
+import type { ApiBases } from './litellm-headers.js';
 
 /** What every request handler of one proxy server shares. */
 export interface ProxyContext {
@@ -13,6 +14,8 @@ export interface ProxyContext {
   readonly modelsBody: string;
   /** When the proxy started (Unix seconds): the `created` of its model objects. */
   readonly startedAt: number;
+  /** Each deployment's `api_base` as `x-litellm-model-api-base` shows it (credentials masked), made once. */
+  readonly apiBases: ApiBases;
   /** Requests whose response has not closed yet. */
   readonly active: ActiveRequests;
   /** Set by a graceful shutdown: new calls get 503. */
