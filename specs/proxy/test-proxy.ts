@@ -25,6 +25,8 @@ export interface TestProxyOptions {
   readonly provider?: Provider;
   readonly headersTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
+  /** Background health checks every this many ms (off when absent). */
+  readonly healthCheckIntervalMs?: number;
 }
 
 const unexpectedProvider: Provider = {
@@ -50,6 +52,7 @@ export async function startTestProxy(config: RouterConfig, options: TestProxyOpt
     drainTimeoutMs: options.drainTimeoutMs ?? 1_000,
     headersTimeoutMs: options.headersTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    healthCheckIntervalMs: options.healthCheckIntervalMs,
     log: (line) => lines.push(line),
   });
   const { url, port } = await proxy.listen(0, '127.0.0.1');

@@ -4,6 +4,7 @@ import { defaultMaxRequestSizeMb } from '../config/parse-proxy-config.js';
 import { ServiceUnavailableError } from '../errors/error-classes.js';
 import type { Router } from '../router/router.js';
 import { ActiveRequests } from './active-requests.js';
+import { startBackgroundHealthChecks } from './background-health-checks.js';
 import { bearerAuth } from './bearer-auth.js';
 import { clientErrorListener } from './client-error-listener.js';
 import { handleRequest } from './handle-request.js';
@@ -40,6 +41,13 @@ export interface ProxyServerOptions {
    * to a reverse proxy in front.
    */
   readonly requestTimeoutMs?: number | undefined;
+  /**
+   * Background health checks (`general_settings.background_health_checks` with
+   * `health_check_interval`): every deployment probed at once and then every this many ms, failures
+   * counted for cooldowns, the latest round served by `GET /health`. Undefined (the default): off,
+   * and `GET /health` probes on each request.
+   */
+  readonly healthCheckIntervalMs?: number | undefined;
 }
 
 export interface ListenAddress {
@@ -89,7 +97,8 @@ function writeStdout(line: string): void {
 /**
  * The OpenAI-compatible proxy over a Router: `POST /v1/chat/completions` and `/v1/completions`
  * (JSON and SSE), `POST /v1/embeddings`, `GET /v1/models`, `/v1/models/{model}`, LiteLLM's
- * `/v1/model/info`, `GET /health/liveliness`, `GET /health/readiness`, on plain node:http.
+ * `/v1/model/info`, `GET /health` (active probes), `GET /health/liveliness`, `GET /health/readiness`,
+ * on plain node:http.
  *
  * @example
  * const router = new Router(config.router, { env: config.env });
@@ -111,6 +120,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     modelsBody: JSON.stringify(modelsList([...router.modelGroups, ...visibleAliases(router)], startedAt)),
     startedAt,
     apiBases: apiBases(router),
+    healthChecks: options.healthCheckIntervalMs === undefined ? undefined : startBackgroundHealthChecks(router, options.healthCheckIntervalMs),
     active: new ActiveRequests(),
     draining: false,
   };
@@ -162,6 +172,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     close() {
       closing ??= (async () => {
         ctx.draining = true;
+        ctx.healthChecks?.stop();
         server.closeIdleConnections();
         await idle(drainTimeoutMs);
         const why = cutShort ? 'the drain was cut short by a second stop signal' : `in-flight calls get ${drainTimeoutMs / 1000} s`;

@@ -5,6 +5,7 @@ import type { CallKindName } from '../router/call-kind.js';
 import { sentAnyKey } from './bearer-auth.js';
 import { headerTimeoutMs } from './effective-timeout-ms.js';
 import { handleCall } from './handle-call.js';
+import { handleHealth } from './handle-health.js';
 import { callIdOf } from './call-id.js';
 import { untriedHeaders } from './litellm-headers.js';
 import { ActiveRequest } from './active-requests.js';
@@ -89,6 +90,9 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
     case '/model/info':
       if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
       return writeModelInfo(ctx, req, res, record);
+    case '/health':
+      if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
+      return handleHealth(ctx, req, res, record, active);
   }
   const model = modelPath.exec(path)?.[1];
   if (model !== undefined) {

@@ -2,6 +2,7 @@ import type { Router } from '../router/router.js';
 import type { ActiveRequests } from './active-requests.js';
 import type { BearerCheck } from './bearer-auth.js';
 import type { ApiBases } from './litellm-headers.js';
+import type { BackgroundHealthChecks } from './background-health-checks.js';
 
 /** What every request handler of one proxy server shares. */
 export interface ProxyContext {
@@ -16,6 +17,8 @@ export interface ProxyContext {
   readonly startedAt: number;
   /** Each deployment's `api_base` as `x-litellm-model-api-base` shows it (credentials masked), made once. */
   readonly apiBases: ApiBases;
+  /** `general_settings.background_health_checks`: the rounds `GET /health` serves; undefined when off. */
+  readonly healthChecks: BackgroundHealthChecks | undefined;
   /** Requests whose response has not closed yet. */
   readonly active: ActiveRequests;
   /** Set by a graceful shutdown: new calls get 503. */

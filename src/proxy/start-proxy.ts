@@ -53,6 +53,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     drainTimeoutMs: options.drainTimeoutMs,
     headersTimeoutMs: options.headersTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,
+    healthCheckIntervalMs: config.healthCheckIntervalMs,
   });
   let address: ListenAddress;
   try {
