@@ -235,3 +235,23 @@ describe('x-litellm-num-retries', () => {
     expect(upstream.requests).toHaveLength(0);
   });
 });
+
+describe('header values from the config', () => {
+  it('percent-encodes a model group or deployment id outside printable ASCII instead of failing the answer', async () => {
+    const local = await startTestProxy({
+      model_list: [{ model_name: 'модель', litellm_params: { model: 'openai/m', mock_response: 'hi' }, model_info: { id: 'модель-1' } }],
+    });
+    try {
+      const response = await postChat(local.url, { model: 'модель', messages });
+      expect(response.status).toBe(200);
+      expect([response.headers.get('x-litellm-model-group'), response.headers.get('x-litellm-model-id')]).toEqual([
+        encodeURIComponent('модель'),
+        encodeURIComponent('модель-1'),
+      ]);
+      // A mock deployment has no api_base to show.
+      expect(response.headers.get('x-litellm-model-api-base')).toBeNull();
+    } finally {
+      await local.close();
+    }
+  });
+});
