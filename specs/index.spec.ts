@@ -41,6 +41,7 @@ describe('public API', () => {
       'leastBusy',
       'loadConfig',
       'parseRouterConfig',
+      'probeDeployments',
       'retryWithBackoff',
       'routerConfigSchema',
       'routerMetrics',

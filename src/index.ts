@@ -6,10 +6,14 @@ export { Router } from './router/router.js';
 export type { RouterOptions, CallOptions, PromiseCallOptions } from './router/router.js';
 export type { RouterEvent, CallInfo } from './router/router-events.js';
 
+// Health probes
+export { probeDeployments } from './health/probe-deployments.js';
+export type { HealthReport, DeploymentProbe, ProbeOptions } from './health/health-report.js';
+
 // Configuration
 export { parseRouterConfig } from './config/parse-router-config.js';
 export { routerConfigSchema, deploymentSchema, routingStrategies } from './config/router-config-schema.js';
-export type { RouterConfig, DeploymentConfig, RetryPolicy, AllowedFailsPolicy, RoutingStrategyName } from './config/router-config-schema.js';
+export type { RouterConfig, DeploymentConfig, DeploymentMode, RetryPolicy, AllowedFailsPolicy, RoutingStrategyName } from './config/router-config-schema.js';
 export type { Deployment, RouterSettings } from './config/router-settings.js';
 export { loadConfigFile as loadConfig } from './config/load-config-file.js';
 export type { ProxyConfig } from './config/parse-proxy-config.js';

@@ -28,6 +28,8 @@ export interface TestProxyOptions {
   /** Serve `GET /metrics` (LiteLLM's `callbacks: ["prometheus"]`). */
   readonly metrics?: boolean;
   readonly requireAuthForMetrics?: boolean;
+  /** Background health checks every this many ms (off when absent). */
+  readonly healthCheckIntervalMs?: number;
 }
 
 const unexpectedProvider: Provider = {
@@ -55,6 +57,7 @@ export async function startTestProxy(config: RouterConfig, options: TestProxyOpt
     requestTimeoutMs: options.requestTimeoutMs,
     metrics: options.metrics,
     requireAuthForMetrics: options.requireAuthForMetrics,
+    healthCheckIntervalMs: options.healthCheckIntervalMs,
     log: (line) => lines.push(line),
   });
   const { url, port } = await proxy.listen(0, '127.0.0.1');

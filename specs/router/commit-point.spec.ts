@@ -183,7 +183,10 @@ describe('Router onCommit', () => {
         completions,
       );
     });
-    expect(commits).toEqual([{ deployment: 'b1', group: 'b', attemptedRetries: 1, attemptedFallbacks: 1, attempts: 5, timeoutMs: 600_000 }]);
+    // b1's answer took 1 ms upstream (`-x|`); b allowed the router's 2 retries.
+    expect(commits).toEqual([
+      { deployment: 'b1', group: 'b', attemptedRetries: 1, attemptedFallbacks: 1, attempts: 5, timeoutMs: 600_000, maxRetries: 2, upstreamMs: 1 },
+    ]);
   });
 
   it('is told at completion when the answer is empty (a stream of nothing but [DONE])', () => {
@@ -197,7 +200,10 @@ describe('Router onCommit', () => {
         router.completion$({ model: 'g', messages, stream: true }, { onCommit: (info) => commits.push(info) }),
       ).toBe('--|');
     });
-    expect(commits).toEqual([{ deployment: 'd1', group: 'g', attemptedRetries: 0, attemptedFallbacks: 0, attempts: 1, timeoutMs: 600_000 }]);
+    // No failure in the group: maxRetries is the router's default; the empty stream took 2 ms upstream.
+    expect(commits).toEqual([
+      { deployment: 'd1', group: 'g', attemptedRetries: 0, attemptedFallbacks: 0, attempts: 1, timeoutMs: 600_000, maxRetries: 2, upstreamMs: 2 },
+    ]);
   });
 
   it('is not told anything when the call fails', () => {

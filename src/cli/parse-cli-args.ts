@@ -39,7 +39,8 @@ Options:
 Environment: LITELLM_LOG=DEBUG|INFO|WARNING|ERROR: the least severe level logged after startup (default INFO).
 
 Endpoints: POST /v1/chat/completions, /v1/completions, /v1/embeddings; GET /v1/models, /v1/models/{model},
-/v1/model/info, /health/liveliness, /health/readiness, /v1/router/events (SSE); the live page: /ui.
+/v1/model/info, /health (probes every deployment), /health/liveliness, /health/readiness, /v1/router/events (SSE);
+the live page: /ui.
 SIGTERM or SIGINT drains in-flight calls (up to 30 s) and exits 0; a second signal aborts them.`;
 
 function parsePort(text: string): number {

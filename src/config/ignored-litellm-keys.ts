@@ -25,7 +25,12 @@ export const usedLitellmSettings: Readonly<Record<string, string>> = {
 };
 
 /** `general_settings` keys rxllm reads; every other key there is ignored (with a warning), near misses fail. */
-export const usedGeneralSettings: ReadonlySet<string> = new Set(['master_key', 'max_request_size_mb']);
+export const usedGeneralSettings: ReadonlySet<string> = new Set([
+  'master_key',
+  'max_request_size_mb',
+  'background_health_checks',
+  'health_check_interval',
+]);
 
 /** The top-level sections of a config.yaml rxllm reads; other sections are ignored (with a warning), near misses fail. */
 export const usedSections: ReadonlySet<string> = new Set([

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
-import { nonEmptyString, positiveNumber } from './fields.js';
+import { flag, nonEmptyString, positiveNumber, positiveSeconds } from './fields.js';
 import { ignoredRouterSettings, litellmLookalikes, usedGeneralSettings, usedLitellmSettings, usedSections } from './ignored-litellm-keys.js';
 import { didYouMean, nearMiss } from './near-miss.js';
 import { parseRouterConfig, type Env } from './parse-router-config.js';
 import { resolveEnvReferences } from './resolve-env-references.js';
 import { litellmParamsSchema, type RouterConfig } from './router-config-schema.js';
-import type { RouterSettings } from './router-settings.js';
+import { type RouterSettings, secondsToMs } from './router-settings.js';
 import { formatPath, toConfigIssues } from './zod-issues.js';
 import { requestDefaultKeys } from './request-defaults.js';
 
@@ -20,6 +20,11 @@ export interface ProxyConfig {
   readonly masterKey: string | undefined;
   /** `general_settings.max_request_size_mb` (default 16) in bytes. */
   readonly maxRequestSizeBytes: number;
+  /**
+   * `general_settings.health_check_interval` (seconds, default 300) in ms when
+   * `general_settings.background_health_checks` is true; undefined when background checks are off.
+   */
+  readonly healthCheckIntervalMs: number | undefined;
   /** The environment the config was read with: the given one plus `environment_variables`. */
   readonly env: Env;
   /** `litellm_settings.callbacks` has `prometheus`: the proxy serves `GET /metrics`. */
@@ -34,9 +39,14 @@ export interface ProxyConfig {
 
 export const defaultMaxRequestSizeMb = 16;
 
+/** LiteLLM's default `health_check_interval`, in seconds. */
+export const defaultHealthCheckIntervalSeconds = 300;
+
 const generalSettingsSchema = z.object({
   master_key: nonEmptyString.nullable().optional(),
   max_request_size_mb: positiveNumber.optional(),
+  background_health_checks: flag.nullable().optional(),
+  health_check_interval: positiveSeconds.nullable().optional(),
 });
 
 const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected a string, number or boolean' });
@@ -85,9 +95,10 @@ function ignoredDeploymentParams(modelList: unknown): string[] {
  * Maps a LiteLLM config.yaml (already parsed to plain data) onto rxllm: `model_list`, then
  * `litellm_settings` (`request_timeout` as the default `timeout`, `num_retries`, `fallbacks`, ...)
  * overridden key by key by `router_settings`, plus `general_settings` (`master_key`,
- * `max_request_size_mb`). `environment_variables` are applied first, so `os.environ/NAME` anywhere
- * sees them. Keys rxllm does not use are listed in `ignoredKeys`, except near misses of keys it does
- * use (`stream_timout`, `request_timout`), which are errors.
+ * `max_request_size_mb`, `background_health_checks`, `health_check_interval`).
+ * `environment_variables` are applied first, so `os.environ/NAME` anywhere sees them. Keys rxllm
+ * does not use are listed in `ignoredKeys`, except near misses of keys it does use
+ * (`stream_timout`, `request_timout`), which are errors.
  *
  * Throws one `ConfigError` listing every problem with the file's own paths
  * (`router_settings.timeout: ...`, `litellm_settings.request_timeout: ...`).
@@ -172,6 +183,10 @@ export function parseProxyConfig(raw: unknown, env: Env = process.env): ProxyCon
     router: flat as RouterConfig,
     settings,
     maxRequestSizeBytes: Math.round((parsedGeneral.data.max_request_size_mb ?? defaultMaxRequestSizeMb) * 1024 * 1024),
+    healthCheckIntervalMs:
+      parsedGeneral.data.background_health_checks === true
+        ? secondsToMs(parsedGeneral.data.health_check_interval ?? defaultHealthCheckIntervalSeconds)
+        : undefined,
     env: fullEnv,
     ...observability,
     ignoredKeys,

@@ -70,6 +70,8 @@ function toDeployment(config: DeploymentConfig, id: string, env: Env, dropParams
     mockResponse: params.mock_response,
     mockTimeout: params.mock_timeout ?? false,
     dropParams: params.drop_params ?? dropParams,
+    mode: config.model_info?.mode,
+    healthCheckTimeoutMs: optionalMs(config.model_info?.health_check_timeout),
     requestDefaults: requestDefaults(params),
     // Lower-cased as HTTP/1.1 sends them, so that one never doubles a provider's own header.
     extraHeaders:

@@ -64,6 +64,10 @@ export const litellmParamsSchema = z.looseObject({
   drop_params: flag.optional(),
 }, { error: expectedObject('an object of litellm_params') });
 
+/** `model_info.mode` values rxllm can probe: the endpoints it serves (DESIGN §9). */
+export const deploymentModes = ['chat', 'completion', 'embedding'] as const;
+export type DeploymentMode = (typeof deploymentModes)[number];
+
 export const deploymentSchema = z.strictObject({
   model_name: nonEmptyString,
   litellm_params: litellmParamsSchema,
@@ -72,6 +76,10 @@ export const deploymentSchema = z.strictObject({
       id: z.union([nonEmptyString, z.number().transform(String)]).optional(),
       input_cost_per_token: nonNegativeNumber.optional(),
       output_cost_per_token: nonNegativeNumber.optional(),
+      /** Which endpoint a health probe calls (LiteLLM's key): chat (the default), text completion or embeddings. */
+      mode: z.enum(deploymentModes, { error: `expected one of ${deploymentModes.join(', ')}` }).optional(),
+      /** How long a health probe of this deployment may take, seconds (LiteLLM's key; default 60). */
+      health_check_timeout: positiveSeconds.optional(),
     }, { error: expectedObject('an object of model_info') })
     .optional(),
 }, { error: expectedObject('a deployment { model_name, litellm_params, model_info }') });

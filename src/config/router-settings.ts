@@ -1,6 +1,6 @@
 import type { FallbackEntry } from '../protocol/chat.js';
 import type { AwsCredentials } from './bedrock-auth.js';
-import type { AllowedFailsPolicy, RetryPolicy, RoutingStrategyName } from './router-config-schema.js';
+import type { AllowedFailsPolicy, DeploymentMode, RetryPolicy, RoutingStrategyName } from './router-config-schema.js';
 
 /** One deployment of a model group, resolved from `model_list` (durations in milliseconds). */
 export interface Deployment {
@@ -44,6 +44,10 @@ export interface Deployment {
   readonly extraHeaders: Readonly<Record<string, string>> | undefined;
   /** Request fields the provider cannot take are dropped, not refused: `drop_params`, deployment's else router's. */
   readonly dropParams: boolean;
+  /** `model_info.mode`: the endpoint a health probe calls (absent: chat). */
+  readonly mode?: DeploymentMode | undefined;
+  /** `model_info.health_check_timeout` in ms (absent: the probe's default, 60 s). */
+  readonly healthCheckTimeoutMs?: number | undefined;
 }
 
 /** The Router's settings after validation: typed, camelCase, milliseconds, defaults applied. */

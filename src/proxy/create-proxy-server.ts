@@ -6,10 +6,12 @@ import { routerMetrics } from '../observability/metrics/router-metrics.js';
 import { traceRouter } from '../observability/tracing/trace-router.js';
 import type { Router } from '../router/router.js';
 import { ActiveRequests } from './active-requests.js';
+import { startBackgroundHealthChecks } from './background-health-checks.js';
 import { bearerAuth } from './bearer-auth.js';
 import { clientErrorListener } from './client-error-listener.js';
 import { handleRequest } from './handle-request.js';
 import { modelsList } from './models-list.js';
+import { publicApiBase } from './public-api-base.js';
 import type { ProxyContext } from './proxy-context.js';
 import { checkingIntervalMs, receiveTimeouts } from './receive-timeouts.js';
 import { refuseConnect } from './refuse-connect.js';
@@ -54,6 +56,13 @@ export interface ProxyServerOptions {
    * a no-op unless the process registered an OpenTelemetry SDK.
    */
   readonly tracing?: boolean | undefined;
+  /**
+   * Background health checks (`general_settings.background_health_checks` with
+   * `health_check_interval`): every deployment probed at once and then every this many ms, failures
+   * counted for cooldowns, the latest round served by `GET /health`. Undefined (the default): off,
+   * and `GET /health` probes on each request.
+   */
+  readonly healthCheckIntervalMs?: number | undefined;
 }
 
 export interface ListenAddress {
@@ -81,6 +90,16 @@ export interface ProxyServer {
 
 const defaultDrainTimeoutMs = 30_000;
 
+/** Every deployment's `api_base` with its credentials masked; mock deployments have none to show. */
+function apiBases(router: Router): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const deployment of router.settings.deployments) {
+    if (deployment.mockResponse !== undefined || deployment.mockTimeout || deployment.apiBase === '') continue;
+    out.set(deployment.id, publicApiBase(deployment.apiBase));
+  }
+  return out;
+}
+
 function visibleAliases(router: Router): string[] {
   return [...router.settings.modelGroupAlias].filter(([, alias]) => !alias.hidden).map(([name]) => name);
 }
@@ -93,8 +112,8 @@ function writeStdout(line: string): void {
 /**
  * The OpenAI-compatible proxy over a Router: `POST /v1/chat/completions` and `/v1/completions`
  * (JSON and SSE), `POST /v1/embeddings`, `GET /v1/models`, `/v1/models/{model}`, LiteLLM's
- * `/v1/model/info`, `GET /health/liveliness`, `GET /health/readiness`, the live view (`GET /ui`
- * and its stream `GET /v1/router/events`), on plain node:http.
+ * `/v1/model/info`, `GET /health` (active probes), `GET /health/liveliness`, `GET /health/readiness`,
+ * the live view (`GET /ui` and its stream `GET /v1/router/events`), on plain node:http.
  *
  * @example
  * const router = new Router(config.router, { env: config.env });
@@ -121,6 +140,8 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
     // LiteLLM counts HTTP requests in flight; so does the proxy.
     metrics: options.metrics === true ? routerMetrics(router, { inFlight: () => active.size }) : undefined,
     metricsNeedKey: options.requireAuthForMetrics === true,
+    apiBases: apiBases(router),
+    healthChecks: options.healthCheckIntervalMs === undefined ? undefined : startBackgroundHealthChecks(router, options.healthCheckIntervalMs),
     draining: false,
     drainListeners: new Set(),
   };
@@ -173,6 +194,7 @@ export function createProxyServer(options: ProxyServerOptions): ProxyServer {
       closing ??= (async () => {
         ctx.draining = true;
         for (const stop of ctx.drainListeners) stop();
+        ctx.healthChecks?.stop();
         server.closeIdleConnections();
         await idle(drainTimeoutMs);
         const why = cutShort ? 'the drain was cut short by a second stop signal' : `in-flight calls get ${drainTimeoutMs / 1000} s`;

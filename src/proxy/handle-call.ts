@@ -10,6 +10,7 @@ import type { CallKindName, CallOutput } from '../router/call-kind.js';
 import type { Router } from '../router/router.js';
 import { upstreamJsonOf } from '../providers/upstream-json.js';
 import type { CallInfo } from '../router/router-events.js';
+import { applyNumRetriesHeader } from './apply-num-retries-header.js';
 import { applyTimeoutHeaders } from './apply-timeout-headers.js';
 import { effectiveTimeoutMs, headerTimeoutMs } from './effective-timeout-ms.js';
 import { callHeaders, errorHeaders, untriedHeaders } from './litellm-headers.js';
@@ -56,6 +57,7 @@ function parseBody(req: IncomingMessage, buffer: Buffer, routerTimeoutMs: number
   }
   try {
     applyTimeoutHeaders(req.headers, body);
+    applyNumRetriesHeader(req.headers, body);
   } catch (error) {
     return new RejectedBody(toRxllmError(error), effectiveTimeoutMs(body, routerTimeoutMs));
   }
@@ -94,7 +96,7 @@ export function handleCall(
   // Until the call runs, a drain that runs out of time refuses it as any chat request: with the headers.
   active.abort = (error) => {
     record.error = error.code;
-    writeError(res, error, errorHeaders(error, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)));
+    writeError(res, error, errorHeaders(error, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs), record));
   };
   readBody(req, ctx.maxRequestSizeBytes, (tooLarge, buffer) => {
     if (res.writableEnded || res.destroyed) return; // aborted by a drain, or the client left
@@ -102,13 +104,13 @@ export function handleCall(
       // Stop reading: the rest of the body is not wanted, and the connection ends after the answer.
       res.setHeader('connection', 'close');
       record.error = tooLarge.code;
-      writeError(res, tooLarge, errorHeaders(tooLarge, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)));
+      writeError(res, tooLarge, errorHeaders(tooLarge, headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs), record));
       return;
     }
     const body = parseBody(req, buffer, ctx.router.settings.timeoutMs);
     if (body instanceof RejectedBody) {
       record.error = body.error.code;
-      writeError(res, body.error, errorHeaders(body.error, body.timeoutMs));
+      writeError(res, body.error, errorHeaders(body.error, body.timeoutMs, record));
       return;
     }
     stripLitellmOnlyKeys(body);
@@ -142,7 +144,7 @@ function runCall(
     record.deployment ??= error.attempts[error.attempts.length - 1]?.deployment;
     if (res.writableEnded || res.destroyed) return;
     if (!res.headersSent) {
-      writeError(res, error, errorHeaders(error, timeoutMs));
+      writeError(res, error, errorHeaders(error, timeoutMs, record, ctx.apiBases));
       return;
     }
     // Committed: the status line is out, so the error travels as an event, and no [DONE] follows.
@@ -155,7 +157,7 @@ function runCall(
     record.retries = committed.attemptedRetries;
     record.fallbacks = committed.attemptedFallbacks;
     record.attempts = committed.attempts;
-    if (stream) res.writeHead(200, { ...sseHeaders, ...callHeaders(committed) });
+    if (stream) res.writeHead(200, { ...sseHeaders, ...callHeaders(committed, record, ctx.apiBases) });
   };
 
   active.abort = (error) => {
@@ -175,7 +177,7 @@ function runCall(
         : (completion: CallOutput) => {
             // The upstream's bytes when the completion is theirs unchanged: no second serialisation.
             const json = upstreamJsonOf(completion) ?? JSON.stringify(completion);
-            const headers = info === undefined ? {} : callHeaders(info);
+            const headers = info === undefined ? {} : callHeaders(info, record, ctx.apiBases);
             headers['content-type'] = 'application/json';
             headers['content-length'] = typeof json === 'string' ? Buffer.byteLength(json) : json.length;
             res.writeHead(200, headers);
@@ -190,7 +192,7 @@ function runCall(
         }
         // An answer of nothing but [DONE]: the router tells onCommit at completion, which wrote the
         // headers; should it not have, they still go out, from what the proxy knows.
-        if (!res.headersSent) res.writeHead(200, { ...sseHeaders, ...(info === undefined ? untriedHeaders(timeoutMs) : callHeaders(info)) });
+        if (!res.headersSent) res.writeHead(200, { ...sseHeaders, ...(info === undefined ? untriedHeaders(timeoutMs, record) : callHeaders(info, record, ctx.apiBases)) });
         res.end(done);
       },
     }),

@@ -7,6 +7,8 @@ import type { CallKindName } from '../router/call-kind.js';
 import { sentAnyKey } from './bearer-auth.js';
 import { headerTimeoutMs } from './effective-timeout-ms.js';
 import { handleCall } from './handle-call.js';
+import { handleHealth } from './handle-health.js';
+import { callIdOf } from './call-id.js';
 import { untriedHeaders } from './litellm-headers.js';
 import { ActiveRequest } from './active-requests.js';
 import type { ProxyContext } from './proxy-context.js';
@@ -45,14 +47,15 @@ function isChatRoute(path: string): boolean {
 }
 
 /** A call-route answer given before the call reached the router still carries the `x-litellm-*` headers. */
-function chatRefusalHeaders(ctx: ProxyContext, req: IncomingMessage, path: string): OutgoingHttpHeaders {
-  return isChatRoute(path) ? untriedHeaders(headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs)) : {};
+function chatRefusalHeaders(ctx: ProxyContext, req: IncomingMessage, record: RequestRecord): OutgoingHttpHeaders {
+  return isChatRoute(record.path) ? untriedHeaders(headerTimeoutMs(req.headers, ctx.router.settings.timeoutMs), record) : {};
 }
 
 const alive = JSON.stringify("I'm alive!");
 
 function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, record: RequestRecord, active: ActiveRequest): void {
   const { method, path } = record;
+  if (isChatRoute(path)) record.callId = callIdOf(req.headers);
   // The health probes answer without a key, as LiteLLM's do, so orchestrators can call them.
   if (path === '/health/liveliness' || path === '/health/liveness') {
     if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
@@ -68,7 +71,7 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
   if (ctx.draining) {
     const error = new ServiceUnavailableError('rxllm is shutting down and takes no new calls', { code: 'shutting_down' });
     record.error = error.code;
-    return writeError(res, error, { ...chatRefusalHeaders(ctx, req, path), connection: 'close' });
+    return writeError(res, error, { ...chatRefusalHeaders(ctx, req, record), connection: 'close' });
   }
   // The live page is a static shell with no data in it: it opens without a key (a browser's address
   // bar cannot send one) and asks for the key to read /v1/router/events, which needs it.
@@ -83,11 +86,11 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
       { code: missing ? 'missing_api_key' : 'invalid_api_key' },
     );
     record.error = error.code;
-    return writeError(res, error, { ...chatRefusalHeaders(ctx, req, path), 'www-authenticate': 'Bearer' });
+    return writeError(res, error, { ...chatRefusalHeaders(ctx, req, record), 'www-authenticate': 'Bearer' });
   }
   const kind = callRoutes.get(path);
   if (kind !== undefined) {
-    if (method !== 'POST') return methodNotAllowed(res, record, 'POST', chatRefusalHeaders(ctx, req, path));
+    if (method !== 'POST') return methodNotAllowed(res, record, 'POST', chatRefusalHeaders(ctx, req, record));
     return handleCall(ctx, req, res, record, active, kind);
   }
   if (ctx.metrics !== undefined && isMetricsPath(path)) return writeMetrics(ctx.metrics, res, record);
@@ -103,6 +106,9 @@ function route(ctx: ProxyContext, req: IncomingMessage, res: ServerResponse, rec
     case '/model/info':
       if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
       return writeModelInfo(ctx, req, res, record);
+    case '/health':
+      if (method !== 'GET') return methodNotAllowed(res, record, 'GET');
+      return handleHealth(ctx, req, res, record, active);
   }
   const model = modelPath.exec(path)?.[1];
   if (model !== undefined) {
@@ -179,6 +185,7 @@ export function handleRequest(ctx: ProxyContext, onClosed: () => void): (req: In
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const record = new RequestRecord(req.method ?? 'GET', query === -1 ? url : url.slice(0, query));
+    record.startedAt = startedAt;
     const active = new ActiveRequest((error) => {
       record.error = error.code;
       writeError(res, error);

@@ -45,7 +45,7 @@ export function modelInfoEntry(deployment: Deployment): ModelInfoEntry {
     }),
     model_info: defined<string | number>({
       id: deployment.id,
-      mode: 'chat',
+      mode: deployment.mode ?? 'chat',
       litellm_provider: deployment.provider,
       input_cost_per_token: deployment.inputCostPerToken,
       output_cost_per_token: deployment.outputCostPerToken,

@@ -2,6 +2,8 @@ import type { RouterMetrics } from '../observability/metrics/router-metrics.js';
 import type { Router } from '../router/router.js';
 import type { ActiveRequests } from './active-requests.js';
 import type { BearerCheck } from './bearer-auth.js';
+import type { ApiBases } from './litellm-headers.js';
+import type { BackgroundHealthChecks } from './background-health-checks.js';
 
 /** What every request handler of one proxy server shares. */
 export interface ProxyContext {
@@ -14,6 +16,10 @@ export interface ProxyContext {
   readonly modelsBody: string;
   /** When the proxy started (Unix seconds): the `created` of its model objects. */
   readonly startedAt: number;
+  /** Each deployment's `api_base` as `x-litellm-model-api-base` shows it (credentials masked), made once. */
+  readonly apiBases: ApiBases;
+  /** `general_settings.background_health_checks`: the rounds `GET /health` serves; undefined when off. */
+  readonly healthChecks: BackgroundHealthChecks | undefined;
   /** Requests whose response has not closed yet. */
   readonly active: ActiveRequests;
   /** `GET /metrics`'s registry; undefined when metrics are off (the route is then 404). */

@@ -20,6 +20,10 @@ export class RequestRecord {
   fallbacks?: number | undefined = undefined;
   /** The error's code (`first_chunk_timeout`, `model_not_found`, ...). */
   error?: string | undefined = undefined;
+  /** `x-litellm-call-id` of a call route (not logged). */
+  callId?: string | undefined = undefined;
+  /** `performance.now()` when the request arrived: the response headers' durations count from it. */
+  startedAt?: number | undefined = undefined;
 
   constructor(
     readonly method: string,

@@ -56,6 +56,7 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
     metrics: config.metrics,
     requireAuthForMetrics: config.requireAuthForMetrics,
     tracing: config.tracing,
+    healthCheckIntervalMs: config.healthCheckIntervalMs,
   });
   let address: ListenAddress;
   try {

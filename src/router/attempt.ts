@@ -125,7 +125,10 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
 
     const succeed = (): void => {
       const at = scheduler.now();
-      call.committedTo ??= deployment;
+      if (call.committedTo === undefined) {
+        call.committedTo = deployment;
+        call.committedStartedAt = startedAt;
+      }
       if (!call.closeAttempt(attempt)) return;
       const outputTokens = usage?.completion_tokens ?? (stream ? chunks : 0);
       store.send(deployment.id, {
@@ -208,6 +211,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       if (ttftMs === undefined) {
         ttftMs = scheduler.now() - startedAt;
         call.committedTo = deployment;
+        call.committedStartedAt = startedAt;
         store.send(deployment.id, { type: 'firstChunk', ttftMs });
       }
       usage = usageOf(value) ?? usage;
@@ -224,6 +228,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
       chunks = 1;
       usage = usageOf(value);
       call.committedTo = deployment;
+      call.committedStartedAt = startedAt;
       succeed();
       subscriber.next(value);
       subscriber.complete();

@@ -82,6 +82,8 @@ class CommittedCall implements CallInfo {
     readonly attemptedFallbacks: number,
     readonly attempts: number,
     readonly timeoutMs: number,
+    readonly maxRetries: number,
+    readonly upstreamMs: number,
   ) {}
 }
 
@@ -136,7 +138,11 @@ export function call$(core: RouterCore, kind: CallKind, request: AnyRouterReques
       committed = true;
       const answered = call.committedTo;
       if (onCommit === undefined || answered === undefined) return;
-      onCommit(new CommittedCall(answered.id, answered.group, call.retriesInGroup, call.hops, call.records.length + 1, call.timeoutMs));
+      const maxRetries = call.maxRetriesInGroup ?? call.request.numRetries ?? answered.numRetries ?? core.settings.numRetries;
+      const upstreamMs = scheduler.now() - (call.committedStartedAt ?? scheduler.now());
+      onCommit(
+        new CommittedCall(answered.id, answered.group, call.retriesInGroup, call.hops, call.records.length + 1, call.timeoutMs, maxRetries, upstreamMs),
+      );
     };
     // The attempts' subscription itself, no container: an open stream keeps its call's objects.
     let attempts: Subscription | undefined;

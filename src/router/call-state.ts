@@ -28,6 +28,8 @@ export class CallState {
   maxRetriesInGroup: number | undefined;
   deadlineFired = false;
   committedTo: Deployment | undefined;
+  /** When the attempt at `committedTo` started (router clock): the commit's upstream time is measured from it. */
+  committedStartedAt: number | undefined;
 
   constructor(
     readonly id: number,

@@ -107,4 +107,14 @@ export interface CallInfo {
   readonly attempts: number;
   /** The call's deadline (ms). */
   readonly timeoutMs: number;
+  /**
+   * Retries the group that answered allowed (DESIGN §4): what the retry rules resolved after a
+   * failure there, else request `num_retries` > the answering deployment's > the router's.
+   */
+  readonly maxRetries: number;
+  /**
+   * How long (ms, on the router's clock) the answering attempt had been upstream at the commit: the
+   * whole exchange for a completion, the time to the first content chunk for a stream.
+   */
+  readonly upstreamMs: number;
 }

@@ -36,6 +36,9 @@ import { defaultProvider } from './default-provider.js';
 import type { RouterCore } from './router-core.js';
 import type { CallInfo, RouterEvent } from './router-events.js';
 import { toAsyncIterable } from './to-async-iterable.js';
+import type { HealthReport, ProbeOptions } from '../health/health-report.js';
+import { healthChecks$ } from '../health/health-checks.js';
+import { probeRound$ } from '../health/probe-round.js';
 
 export interface RouterOptions {
   /** Where every timer runs and `now()` is read. Default `asyncScheduler` (virtualised by `TestScheduler.run`). */
@@ -227,6 +230,31 @@ export class Router {
     return firstValueFrom(result$).catch((error: unknown) => {
       throw signal?.aborted ? signal.reason : error;
     });
+  }
+
+  /**
+   * Health probes (LiteLLM's `/health`): each deployment (or those of `options.group`) gets a minimal
+   * call straight to its provider (no retries or fallbacks), all in parallel, each under
+   * `model_info.health_check_timeout` (default 60 s). One `HealthReport` when the last has answered.
+   * Each outcome reaches the deployment's actor as an attempt's would: a failing deployment may cool.
+   *
+   * @example
+   * const report = await firstValueFrom(router.probeDeployments$({ group: 'gpt-4o', timeoutMs: 5_000 }));
+   * for (const probe of report.probes) console.log(probe.deployment.id, probe.healthy, probe.error?.code);
+   */
+  probeDeployments$(options: ProbeOptions = {}): Observable<HealthReport> {
+    return probeRound$(this.core, options);
+  }
+
+  /**
+   * Background health checks: `probeDeployments$` at once and then every `intervalMs` (on the
+   * router's scheduler), each round's report as it ends. Unsubscribe to stop.
+   *
+   * @example
+   * const checks = router.healthChecks$(300_000).subscribe((report) => console.log(report.probes.filter((p) => !p.healthy).length));
+   */
+  healthChecks$(intervalMs: number, options: ProbeOptions = {}): Observable<HealthReport> {
+    return healthChecks$(this.core, intervalMs, options);
   }
 
   /**
