@@ -142,8 +142,10 @@ describe('routerEventsStream', () => {
       );
       // At 1 ms: the attempt on a starts (a snapshot goes at once), fails with 429 and cools a; the
       // snapshot of the failure waits for the throttle window (501 ms). At 2001 ms the cooldown ends.
-      expectObservable(states$, '^ 3s !').toBe('s(dafc) 494ms e 1499ms (ng)', {
+      expectObservable(states$, '^ 3s !').toBe('s(xdafcy) 492ms e 1499ms (ng)', {
         s: 'snapshot healthy',
+        x: 'callStarted',
+        y: 'callFailed',
         d: 'deployments healthy',
         a: 'attemptStarted',
         f: 'attemptFailed',
