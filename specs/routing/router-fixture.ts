@@ -101,6 +101,12 @@ export function describeEvent(event: RouterEvent): string {
       return `${event.type} ${event.from}>${event.to}`;
     case 'cooldownStarted':
       return `${event.type} ${event.deployment} until ${event.until}`;
+    case 'probeStarted':
+      return `${event.type} ${event.deployment} ${event.probesInFlight}`;
+    case 'probeSucceeded':
+      return `${event.type} ${event.deployment}`;
+    case 'probeFailed':
+      return `${event.type} ${event.deployment} ${event.cooldownMs}`;
   }
 }
 

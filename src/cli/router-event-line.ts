@@ -36,6 +36,11 @@ export function routerEventLine(event: RouterEvent, time: string): string {
     case 'cooldownStarted':
       return logfmt({ ...head, group: event.group, deployment: event.deployment, for_ms: event.until - event.at, reason: event.reason });
     case 'cooldownEnded':
+    case 'probeSucceeded':
       return logfmt({ ...head, group: event.group, deployment: event.deployment });
+    case 'probeStarted':
+      return logfmt({ ...head, group: event.group, deployment: event.deployment, probes_in_flight: event.probesInFlight });
+    case 'probeFailed':
+      return logfmt({ ...head, group: event.group, deployment: event.deployment, code: event.code, for_ms: event.cooldownMs });
   }
 }

@@ -12,6 +12,8 @@ export type DeploymentMessage =
       readonly outputTokens: number;
       /** Prompt + completion tokens (0 when unknown). */
       readonly tokens: number;
+      /** The attempt started while the deployment was half-open (DESIGN §12): its success closes it. */
+      readonly probe?: boolean;
     }
   | {
       readonly type: 'attemptFailed';
@@ -19,10 +21,16 @@ export type DeploymentMessage =
       readonly latencyMs: number;
       /** How long a cooldown caused by this failure lasts (ms), already resolved by precedence; 0 disables. */
       readonly cooldownMs: number;
+      /** The attempt started while the deployment was half-open: a failure that counts cools it again, doubled. */
+      readonly probe?: boolean;
     }
   /**
    * The attempt ended without a verdict on the deployment: the caller gave up (unsubscribed), or a
    * clock the request chose (shorter than the configuration's) or a mock hang cut it (DESIGN §6).
    */
-  | { readonly type: 'attemptCancelled' }
+  | {
+      readonly type: 'attemptCancelled';
+      /** The attempt started while the deployment was half-open: its probe slot is freed, with no verdict. */
+      readonly probe?: boolean;
+    }
   | { readonly type: 'cooldownExpired' };

@@ -75,6 +75,8 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
     const startedAt = scheduler.now();
     const attempt = call.startAttempt(deployment, startedAt);
     store.send(deployment.id, { type: 'attemptStarted' });
+    // Every attempt that starts while its deployment is half-open is a probe (DESIGN §12); its end says so.
+    const probe = store.get(deployment.id).halfOpen !== undefined;
     emit(core, () => ({ type: 'attemptStarted', call: call.id, group: deployment.group, deployment: deployment.id, at: startedAt }));
 
     const clocks = attemptClocks(deployment, core.settings, call.request);
@@ -102,7 +104,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         counted,
       }));
       if (!counted) {
-        store.send(deployment.id, { type: 'attemptCancelled' });
+        store.send(deployment.id, { type: 'attemptCancelled', probe });
         return;
       }
       store.send(deployment.id, {
@@ -110,6 +112,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         error: failure,
         latencyMs: at - startedAt,
         cooldownMs: cooldownMs(core, call, deployment, retryAfter),
+        probe,
       });
     };
 
@@ -133,6 +136,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         ttftMs: stream ? ttftMs : undefined,
         outputTokens,
         tokens: usage?.total_tokens ?? outputTokens,
+        probe,
       });
       emit(core, () => ({
         type: 'attemptSucceeded',
@@ -245,7 +249,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         at,
         latencyMs: at - startedAt,
       }));
-      store.send(deployment.id, { type: 'attemptCancelled' });
+      store.send(deployment.id, { type: 'attemptCancelled', probe });
     };
   });
 }
