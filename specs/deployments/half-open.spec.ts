@@ -29,12 +29,13 @@ function rulesWith(overrides: Partial<CooldownRules> = {}): CooldownRules {
 const started: DeploymentMessage = { type: 'attemptStarted' };
 const expired: DeploymentMessage = { type: 'cooldownExpired' };
 
-function failed(kind: FailureKind, probe: boolean, cooldownMs = 5_000): DeploymentMessage {
-  return { type: 'attemptFailed', error: { kind, status: statusOf[kind], code: kind }, latencyMs: 10, cooldownMs, probe };
+/** A failure; `probeOf` the half-open spell (its `since`) the attempt probed, undefined for no probe. */
+function failed(kind: FailureKind, probeOf: number | undefined, cooldownMs = 5_000): DeploymentMessage {
+  return { type: 'attemptFailed', error: { kind, status: statusOf[kind], code: kind }, latencyMs: 10, cooldownMs, probeOf };
 }
 
-function succeeded(probe: boolean): DeploymentMessage {
-  return { type: 'attemptSucceeded', latencyMs: 10, ttftMs: undefined, outputTokens: 1, tokens: 2, probe };
+function succeeded(probeOf: number | undefined): DeploymentMessage {
+  return { type: 'attemptSucceeded', latencyMs: 10, ttftMs: undefined, outputTokens: 1, tokens: 2, probeOf };
 }
 
 /** Deep-frozen, so that a reducer that wrote into its input would throw. */
@@ -49,7 +50,7 @@ function frozen<T>(value: T): T {
 /** A deployment cooled by a 429 at t = 0 for `cooldownMs`. */
 function cooled(rules: CooldownRules, cooldownMs = 5_000): DeploymentState {
   const reduce = createDeploymentReducer(rules);
-  return reduce(reduce(initialDeploymentState('a', 'g'), started, 0), failed('rate_limit', false, cooldownMs), 0);
+  return reduce(reduce(initialDeploymentState('a', 'g'), started, 0), failed('rate_limit', undefined, cooldownMs), 0);
 }
 
 describe('createDeploymentReducer: half-open recovery (DESIGN §12)', () => {
@@ -61,7 +62,7 @@ describe('createDeploymentReducer: half-open recovery (DESIGN §12)', () => {
       cooldownUntil: undefined,
       cooldownMs: undefined,
       cooldownReason: undefined,
-      halfOpen: { probesInFlight: 0, lastCooldownMs: 5_000 },
+      halfOpen: { since: 5_000, probesInFlight: 0, lastCooldownMs: 5_000 },
     });
   });
 
@@ -84,15 +85,15 @@ describe('createDeploymentReducer: half-open recovery (DESIGN §12)', () => {
     state = frozen(reduce(state, started, 5_002));
     expect(state.halfOpen?.probesInFlight).toBe(2);
     expect(probeSlotsFull(state, 2)).toBe(true);
-    state = reduce(state, { type: 'attemptCancelled', probe: true }, 5_003);
-    expect(state).toMatchObject({ cooldownUntil: undefined, halfOpen: { probesInFlight: 1, lastCooldownMs: 5_000 } });
+    state = reduce(state, { type: 'attemptCancelled', probeOf: 5_000 }, 5_003);
+    expect(state).toMatchObject({ cooldownUntil: undefined, halfOpen: { since: 5_000, probesInFlight: 1, lastCooldownMs: 5_000 } });
     expect(probeSlotsFull(state, 2)).toBe(false);
   });
 
   it('a successful probe closes the deployment', () => {
     const reduce = createDeploymentReducer(rulesWith());
     let state = reduce(reduce(cooled(rulesWith()), expired, 5_000), started, 5_001);
-    state = reduce(state, succeeded(true), 5_100);
+    state = reduce(state, succeeded(5_000), 5_100);
     expect(state).toMatchObject({ cooldownUntil: undefined, cooldownMs: undefined, halfOpen: undefined, inFlight: 0 });
     expect(probeSlotsFull(state, 1)).toBe(false);
   });
@@ -103,27 +104,27 @@ describe('createDeploymentReducer: half-open recovery (DESIGN §12)', () => {
     let state = cooled(rules);
     let now = 0;
     const lengths: number[] = [];
-    const probe = (outcome: DeploymentMessage) => {
+    const probe = (outcome: (since: number) => DeploymentMessage) => {
       now = state.cooldownUntil as number;
-      state = reduce(reduce(reduce(state, expired, now), started, now), outcome, now + 1);
+      state = reduce(reduce(reduce(state, expired, now), started, now), outcome(now), now + 1);
       if (state.cooldownUntil !== undefined) lengths.push(state.cooldownUntil - (now + 1));
     };
-    for (let index = 0; index < 5; index++) probe(failed('server', true));
+    for (let index = 0; index < 5; index++) probe((since) => failed('server', since));
     expect(lengths).toEqual([10_000, 20_000, 40_000, 40_000, 40_000]);
-    probe(succeeded(true));
+    probe(succeeded);
     expect(state.halfOpen).toBeUndefined();
     // Closed: the next 429 cools for its own 5 s, and the probe after it for 10 s again.
-    state = reduce(reduce(state, started, now + 2), failed('rate_limit', false), now + 2);
+    state = reduce(reduce(state, started, now + 2), failed('rate_limit', undefined), now + 2);
     expect(state.cooldownMs).toBe(5_000);
     lengths.length = 0;
-    probe(failed('server', true));
+    probe((since) => failed('server', since));
     expect(lengths).toEqual([10_000]);
   });
 
   it('a failed probe cools for the failure\'s own cooldown when that is longer than the doubled one (a Retry-After)', () => {
     const reduce = createDeploymentReducer(rulesWith());
     let state = reduce(reduce(cooled(rulesWith()), expired, 5_000), started, 5_000);
-    state = reduce(state, failed('rate_limit', true, 30_000), 5_000);
+    state = reduce(state, failed('rate_limit', 5_000, 30_000), 5_000);
     expect(state.cooldownUntil).toBe(35_000);
     expect(state.cooldownMs).toBe(30_000);
   });
@@ -151,12 +152,12 @@ describe('createDeploymentReducer: half-open recovery (DESIGN §12)', () => {
       const all = rulesWith(rules);
       const reduce = createDeploymentReducer(all);
       const probing = frozen(reduce(reduce(cooled(rulesWith()), expired, 5_000), started, 5_000));
-      const state = reduce(probing, failed(kind, true), 5_010);
+      const state = reduce(probing, failed(kind, 5_000), 5_010);
       if (cools) {
         expect(state).toMatchObject({ cooldownUntil: 15_010, cooldownMs: 10_000, cooldownReason: kind, halfOpen: undefined });
       } else {
         // No verdict: the slot is free, the deployment still half-open.
-        expect(state).toMatchObject({ cooldownUntil: undefined, halfOpen: { probesInFlight: 0, lastCooldownMs: 5_000 } });
+        expect(state).toMatchObject({ cooldownUntil: undefined, halfOpen: { since: 5_000, probesInFlight: 0, lastCooldownMs: 5_000 } });
       }
     },
   );
@@ -164,25 +165,39 @@ describe('createDeploymentReducer: half-open recovery (DESIGN §12)', () => {
   it('a probe failure whose cooldown is 0 (cooldowns off for that call) frees the slot without cooling', () => {
     const reduce = createDeploymentReducer(rulesWith());
     const probing = reduce(reduce(cooled(rulesWith()), expired, 5_000), started, 5_000);
-    expect(reduce(probing, failed('server', true, 0), 5_010)).toMatchObject({ cooldownUntil: undefined, halfOpen: { probesInFlight: 0 } });
+    expect(reduce(probing, failed('server', 5_000, 0), 5_010)).toMatchObject({ cooldownUntil: undefined, halfOpen: { probesInFlight: 0 } });
   });
 
   it('an attempt started before the cooldown is no probe: its end neither closes the deployment nor frees a slot', () => {
     const reduce = createDeploymentReducer(rulesWith());
     // Two attempts start at 0; one fails with a 429 and cools; the other outlives the cooldown.
     let state = reduce(initialDeploymentState('a', 'g'), started, 0);
-    state = reduce(reduce(state, started, 0), failed('rate_limit', false), 0);
+    state = reduce(reduce(state, started, 0), failed('rate_limit', undefined), 0);
     state = reduce(reduce(state, expired, 5_000), started, 5_001);
     expect(state.halfOpen?.probesInFlight).toBe(1);
-    state = reduce(state, succeeded(false), 5_002);
+    state = reduce(state, succeeded(undefined), 5_002);
     expect(state).toMatchObject({ inFlight: 1, halfOpen: { probesInFlight: 1 } });
   });
 
   it('a cooldown that ran out ends before the next message even when cooldownExpired has not come yet: the attempt is a probe', () => {
     const reduce = createDeploymentReducer(rulesWith());
     const state = reduce(cooled(rulesWith()), started, 5_000);
-    expect(state).toMatchObject({ cooldownUntil: undefined, halfOpen: { probesInFlight: 1, lastCooldownMs: 5_000 } });
+    expect(state).toMatchObject({ cooldownUntil: undefined, halfOpen: { since: 5_000, probesInFlight: 1, lastCooldownMs: 5_000 } });
     // One millisecond early it is still cooling, and the attempt is no probe.
     expect(reduce(cooled(rulesWith()), started, 4_999)).toMatchObject({ cooldownUntil: 5_000, halfOpen: undefined });
+  });
+
+  it('a probe of an earlier spell frees no slot of the current one, and its verdict is no probe\'s', () => {
+    const reduce = createDeploymentReducer(rulesWith());
+    // Spell 1 from 5 s: probe P1 (slow). An older attempt's 429 cools the deployment again; spell 2 from 15 s: probe P2.
+    let state = reduce(reduce(cooled(rulesWith()), started, 5_000), started, 5_000);
+    expect(state.halfOpen).toMatchObject({ since: 5_000, probesInFlight: 2 });
+    state = reduce(state, failed('rate_limit', undefined), 10_000);
+    expect(state).toMatchObject({ cooldownUntil: 15_000, halfOpen: undefined });
+    state = reduce(state, started, 15_000);
+    expect(state.halfOpen).toMatchObject({ since: 15_000, probesInFlight: 1 });
+    // P1 ends now: cancelled, or even successful, it says nothing of spell 2.
+    expect(reduce(state, { type: 'attemptCancelled', probeOf: 5_000 }, 15_100).halfOpen).toMatchObject({ since: 15_000, probesInFlight: 1 });
+    expect(reduce(state, succeeded(5_000), 15_100).halfOpen).toMatchObject({ since: 15_000, probesInFlight: 1 });
   });
 });

@@ -131,6 +131,10 @@ export function routerArbitrary(minFirstGroup = 1): fc.Arbitrary<RouterSpec> {
             allowed_fails: sometimes(fc.integer({ min: 0, max: 3 })),
             routing_strategy: sometimes(routingStrategy),
             disable_cooldowns: sometimes(fc.constant(true), 5),
+            // Cooldowns of 10 ms to 2 s end within a run: their deployments go half-open, and probes
+            // (one by default, none, or two at once) fail, re-cool for twice as long (up to 2–4 s), or close.
+            cooldown_probe_requests: sometimes(fc.integer({ min: 0, max: 2 })),
+            max_cooldown_time: sometimes(seconds(2000, 4000)),
             fallbacks: fallbacksArbitrary(groups),
           })
           .map((settings) => compact<RouterSpec['settings']>(settings)),

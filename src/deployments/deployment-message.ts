@@ -12,8 +12,8 @@ export type DeploymentMessage =
       readonly outputTokens: number;
       /** Prompt + completion tokens (0 when unknown). */
       readonly tokens: number;
-      /** The attempt started while the deployment was half-open (DESIGN §12): its success closes it. */
-      readonly probe?: boolean;
+      /** Set when the attempt was a probe (DESIGN §12): the `halfOpen.since` of the spell it probed. Its success closes it. */
+      readonly probeOf?: number | undefined;
     }
   | {
       readonly type: 'attemptFailed';
@@ -21,8 +21,8 @@ export type DeploymentMessage =
       readonly latencyMs: number;
       /** How long a cooldown caused by this failure lasts (ms), already resolved by precedence; 0 disables. */
       readonly cooldownMs: number;
-      /** The attempt started while the deployment was half-open: a failure that counts cools it again, doubled. */
-      readonly probe?: boolean;
+      /** Set when the attempt was a probe: the `halfOpen.since` of its spell. A failure that counts cools it again, doubled. */
+      readonly probeOf?: number | undefined;
     }
   /**
    * The attempt ended without a verdict on the deployment: the caller gave up (unsubscribed), or a
@@ -30,7 +30,7 @@ export type DeploymentMessage =
    */
   | {
       readonly type: 'attemptCancelled';
-      /** The attempt started while the deployment was half-open: its probe slot is freed, with no verdict. */
-      readonly probe?: boolean;
+      /** Set when the attempt was a probe: the `halfOpen.since` of its spell. Its slot is freed, with no verdict. */
+      readonly probeOf?: number | undefined;
     }
   | { readonly type: 'cooldownExpired' };

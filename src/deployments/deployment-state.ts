@@ -26,6 +26,8 @@ export interface LatencySample {
  * `cooldown_probe_requests` calls at a time until one of them succeeds.
  */
 export interface HalfOpen {
+  /** Scheduler time the cooldown ended: names this half-open spell, so that a probe of an earlier one is not taken for one of it. */
+  readonly since: number;
   /** Attempts started while half-open (probes) and not yet ended. */
   readonly probesInFlight: number;
   /** Length (ms) of the cooldown that ended: a failed probe cools the deployment for twice as long. */

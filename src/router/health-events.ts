@@ -18,7 +18,7 @@ export function healthEvents({ message, previous, next, at }: DeploymentTransiti
     events.push({ type: 'probeSucceeded', group, deployment, at });
   }
   if (next.cooldownUntil !== undefined && next.cooldownUntil !== previous.cooldownUntil) {
-    if (wasHalfOpen && message.type === 'attemptFailed' && message.probe === true) {
+    if (wasHalfOpen && message.type === 'attemptFailed' && message.probeOf !== undefined) {
       events.push({ type: 'probeFailed', group, deployment, at, code: message.error.code, cooldownMs: next.cooldownMs ?? 0, until: next.cooldownUntil });
     }
     events.push({ type: 'cooldownStarted', group, deployment, until: next.cooldownUntil, reason: next.cooldownReason, at });
