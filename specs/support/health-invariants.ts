@@ -31,25 +31,27 @@ export function neverBlamed(outcome: Outcome, id: string): void {
 
 
 /**
- * 12a. DESIGN §12: an attempt that starts while its deployment is half-open is a probe; the router
- * counts its probes in flight as the callers' attempts show them, and never admits more than
- * `cooldown_probe_requests` at once.
+ * 12a. DESIGN §12: an attempt that starts while its deployment is half-open is a probe
+ * (`probeStarted` just before its `attemptStarted`); the router counts its probes in flight as the
+ * callers' attempts show them, and never admits more than `cooldown_probe_requests` at once.
  */
 export function probesBounded(outcome: Outcome): void {
   const tracker = trackHalfOpen(outcome);
   const all = events(outcome);
   all.forEach(({ index, event }, position) => {
-    if (event.type === 'attemptStarted' && tracker.probesBefore(event.deployment, index) !== undefined) {
-      const next = all.slice(position + 1).find(({ event: later }) => 'deployment' in later && later.deployment === event.deployment)?.event;
-      if (next?.type !== 'probeStarted') {
-        throw new Error(`attempt of call ${event.call} started at half-open ${event.deployment} at ${event.at} without a probeStarted (next: ${next?.type ?? 'nothing'})`);
-      }
+    if (event.type !== 'attemptStarted') return;
+    // Its deployment heard of it just before: a probe's `probeStarted` (after a `cooldownEnded`, when it found the cooldown over) comes first.
+    const before = all.slice(0, position).filter(({ event: earlier }) => 'deployment' in earlier && earlier.deployment === event.deployment);
+    const previous = before.at(-1)?.event;
+    const halfOpen = tracker.probesBefore(event.deployment, index) !== undefined;
+    if (previous?.type !== 'probeStarted') {
+      if (halfOpen) throw new Error(`attempt of call ${event.call} started at half-open ${event.deployment} at ${event.at} without a probeStarted`);
+      return;
     }
-    if (event.type !== 'probeStarted') return;
-    const probes = tracker.probesBefore(event.deployment, index + 1);
     if (tracker.limit === 0) throw new Error(`${event.deployment} probed at ${event.at} with cooldown_probe_requests: 0`);
-    if (probes === undefined || probes.size !== event.probesInFlight) {
-      throw new Error(`${event.deployment} at ${event.at}: probeStarted says ${event.probesInFlight} in flight, the attempts show ${probes?.size ?? 'no half-open spell'}`);
+    const probes = tracker.probesBefore(event.deployment, index + 1);
+    if (probes === undefined || probes.size !== previous.probesInFlight) {
+      throw new Error(`${event.deployment} at ${event.at}: probeStarted says ${previous.probesInFlight} in flight, the attempts show ${probes?.size ?? 'no half-open spell'}`);
     }
     if (probes.size > tracker.limit) {
       throw new Error(`${event.deployment} at ${event.at}: ${probes.size} probes in flight (calls ${[...probes].join(', ')}), cooldown_probe_requests ${tracker.limit}`);
