@@ -26,7 +26,7 @@ function bench(name, fn, n = 200_000) {
 }
 
 if (which === 'reducer') {
-  const reduce = createDeploymentReducer({ sole: false, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined });
+  const reduce = createDeploymentReducer({ sole: false, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined, probeRequests: 1, maxCooldownMs: 300_000 });
   let state = initialDeploymentState('a', 'g');
   const started = { type: 'attemptStarted' };
   const succeeded = { type: 'attemptSucceeded', latencyMs: 1, ttftMs: undefined, outputTokens: 12, tokens: 21 };

@@ -41,7 +41,7 @@ function describe(event: RouterEvent): string {
     case 'cooldownStarted':
       return `${event.deployment} cools down until +${Math.round(event.until - event.at)} ms (${event.reason})`;
     case 'cooldownEnded':
-      return `${event.deployment} is back`;
+      return `${event.deployment} is back, on probation`;
     case 'callStarted':
       return `call ${event.call} to ${event.group} started`;
     case 'callSucceeded':
@@ -50,6 +50,12 @@ function describe(event: RouterEvent): string {
       return `call ${event.call} failed: ${event.status} ${event.code}`;
     case 'callCancelled':
       return `call ${event.call} cancelled by the caller`;
+    case 'probeStarted':
+      return `probing ${event.deployment} (${event.probesInFlight} in flight)`;
+    case 'probeSucceeded':
+      return `${event.deployment} passed its probe: all traffic again`;
+    case 'probeFailed':
+      return `${event.deployment} failed its probe (${event.code}): cools for ${Math.round(event.cooldownMs)} ms`;
   }
 }
 

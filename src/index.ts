@@ -73,7 +73,7 @@ export { fallback } from './policies/fallback.js';
 export type { FallbackOptions } from './policies/fallback.js';
 
 // Deployments and routing
-export type { DeploymentState, HealthBucket, LatencySample } from './deployments/deployment-state.js';
+export type { DeploymentState, HalfOpen, HealthBucket, LatencySample } from './deployments/deployment-state.js';
 export type { DeploymentMessage } from './deployments/deployment-message.js';
 export type { DeploymentStore, DeploymentTransition } from './deployments/deployment-store.js';
 export type { RoutingStrategy, RoutingContext } from './routing/routing-strategy.js';

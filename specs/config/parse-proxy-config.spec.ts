@@ -248,6 +248,20 @@ describe('parseProxyConfig: problems, with the file paths', () => {
   });
 });
 
+describe('parseProxyConfig: half-open recovery in router_settings (DESIGN §12)', () => {
+  it('takes cooldown_probe_requests and max_cooldown_time, and reports their problems at their place in the file', () => {
+    const config = parseProxyConfig({ model_list: modelList, router_settings: { cooldown_probe_requests: 2, max_cooldown_time: 120 } }, {});
+    expect(config.settings).toMatchObject({ cooldownProbeRequests: 2, maxCooldownTimeMs: 120_000 });
+    const issues = issuesOf({ model_list: modelList, router_settings: { cooldown_time: 10, max_cooldown_time: 5, cooldown_probe_requests: 'one' } });
+    expect(issues).toEqual([
+      { path: 'router_settings.cooldown_probe_requests', message: 'expected a whole number ≥ 0, got string "one"' },
+    ]);
+    expect(issuesOf({ model_list: modelList, router_settings: { cooldown_time: 10, max_cooldown_time: 5 } })).toEqual([
+      { path: 'router_settings.max_cooldown_time', message: 'expected at least cooldown_time (10 s), got 5' },
+    ]);
+  });
+});
+
 describe('parseProxyConfig: typos in router_settings', () => {
   it('names the setting a misspelt key was meant to be, as in the other sections', () => {
     const issues = (() => {

@@ -71,6 +71,28 @@ describe('parseRouterConfig', () => {
           'allowed_fails_policy.RateLimitAllowedFails: unknown setting',
         ],
       ],
+      [
+        'half-open settings out of range, or misspelt',
+        { model_list: [deployment()], cooldown_probe_requests: -1, max_cooldown_time: 0, cooldown_probe_request: 2 },
+        {},
+        [
+          'cooldown_probe_requests: expected a whole number ≥ 0, got number -1',
+          'max_cooldown_time: expected a positive number of seconds, got number 0',
+          'cooldown_probe_request: unknown setting (did you mean "cooldown_probe_requests"?)',
+        ],
+      ],
+      [
+        'a fractional number of probes',
+        { model_list: [deployment()], cooldown_probe_requests: 1.5 },
+        {},
+        ['cooldown_probe_requests: expected a whole number ≥ 0, got number 1.5'],
+      ],
+      [
+        'a max_cooldown_time shorter than the cooldown_time it caps',
+        { model_list: [deployment()], cooldown_time: 60, max_cooldown_time: 30 },
+        {},
+        ['max_cooldown_time: expected at least cooldown_time (60 s), got 30'],
+      ],
       ['a config that is not an object', 'model_list: []', {}, ['expected a Router config object, got string "model_list: []"']],
       ['a missing config', undefined, {}, ['expected a Router config object, got nothing']],
       ['a missing model_list', {}, {}, ['model_list: expected a list of deployments']],
@@ -333,6 +355,8 @@ describe('parseRouterConfig', () => {
         maxFallbacks: 5,
         cooldownTimeMs: 5_000,
         disableCooldowns: false,
+        cooldownProbeRequests: 1,
+        maxCooldownTimeMs: 300_000,
         routingStrategy: 'simple-shuffle',
         routingStrategyArgs: {},
         fallbacks: [],
@@ -355,6 +379,12 @@ describe('parseRouterConfig', () => {
       });
     });
 
+    it('cooldown_probe_requests, 0 included (no half-open), and max_cooldown_time equal to cooldown_time', () => {
+      expect(parseRouterConfig({ model_list: [deployment()], cooldown_probe_requests: 0 }, {}).cooldownProbeRequests).toBe(0);
+      expect(parseRouterConfig({ model_list: [deployment()], cooldown_probe_requests: '3' }, {}).cooldownProbeRequests).toBe(3);
+      expect(parseRouterConfig({ model_list: [deployment()], cooldown_time: 30, max_cooldown_time: 30 }, {}).maxCooldownTimeMs).toBe(30_000);
+    });
+
     it('durations in seconds, turned into milliseconds', () => {
       const settings = parseRouterConfig(
         {
@@ -364,10 +394,18 @@ describe('parseRouterConfig', () => {
           stream_idle_timeout: 10,
           retry_after: 1,
           cooldown_time: 60,
+          max_cooldown_time: 600,
         },
         {},
       );
-      expect(settings).toMatchObject({ timeoutMs: 120_000, streamTimeoutMs: 5_000, streamIdleTimeoutMs: 10_000, retryAfterMs: 1_000, cooldownTimeMs: 60_000 });
+      expect(settings).toMatchObject({
+        timeoutMs: 120_000,
+        streamTimeoutMs: 5_000,
+        streamIdleTimeoutMs: 10_000,
+        retryAfterMs: 1_000,
+        cooldownTimeMs: 60_000,
+        maxCooldownTimeMs: 600_000,
+      });
       expect(settings.deployments[0]).toMatchObject({ timeoutMs: 30_000, streamTimeoutMs: 700, streamIdleTimeoutMs: 2_500, cooldownTimeMs: 0 });
     });
 

@@ -19,12 +19,14 @@ describe('secondsToMs', () => {
 });
 
 describe('defaults', () => {
-  it("are LiteLLM's: timeout 600 s, 2 retries, 5 fallbacks, 5 s cooldown, OpenAI's API", () => {
+  it("are LiteLLM's: timeout 600 s, 2 retries, 5 fallbacks, 5 s cooldown, OpenAI's API; and one probe, doubling up to 300 s, for half-open", () => {
     expect(defaults).toEqual({
       timeoutSeconds: 600,
       numRetries: 2,
       maxFallbacks: 5,
       cooldownTimeSeconds: 5,
+      cooldownProbeRequests: 1,
+      maxCooldownTimeSeconds: 300,
       openaiApiBase: 'https://api.openai.com/v1',
     });
   });

@@ -5,7 +5,7 @@ import { createInMemoryDeploymentStore, type DeploymentStore } from '../../src/d
 import { createDeploymentReducer } from '../../src/deployments/reduce-deployment.js';
 import { createTestScheduler } from '../routing/router-fixture.js';
 
-const rules = { sole: false, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined };
+const rules = { sole: false, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined, probeRequests: 1, maxCooldownMs: 300_000 };
 
 function rateLimited(cooldownMs: number): DeploymentMessage {
   return { type: 'attemptFailed', error: { kind: 'rate_limit', status: 429, code: 'rate_limit_exceeded' }, latencyMs: 1, cooldownMs };

@@ -28,7 +28,7 @@ function failed(kind: FailureKind, cooldown = cooldownMs): DeploymentMessage {
 const succeeded: DeploymentMessage = { type: 'attemptSucceeded', latencyMs: 100, ttftMs: undefined, outputTokens: 10, tokens: 20 };
 
 function rulesWith(overrides: Partial<CooldownRules> = {}): CooldownRules {
-  return { sole: false, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined, ...overrides };
+  return { sole: false, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined, probeRequests: 1, maxCooldownMs: 300_000, ...overrides };
 }
 
 /** Feeds `messages` to a fresh state, one every 100 ms from t = 1 s; returns every intermediate state. */

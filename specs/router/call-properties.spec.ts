@@ -10,7 +10,7 @@ import {
   upstreamReleased,
 } from '../support/attempt-invariants.js';
 import { deliversOnce, endsByDeadline, endsExactlyOnce, errorsAreTyped, finalErrorListsAttempts } from '../support/call-invariants.js';
-import { cooledOnlyByCountedFailures } from '../support/health-invariants.js';
+import { cooledOnlyByCountedFailures, failedProbesRecool, probesBounded } from '../support/health-invariants.js';
 import { propertyRuns, runs } from '../support/property-runs.js';
 import { coverageOf, shortfalls } from '../support/coverage.js';
 import { createOutcomeCache } from '../support/outcome-cache.js';
@@ -50,6 +50,10 @@ describe('Router call invariants (property-based, virtual time)', () => {
     holds(attemptsAccounted));
 
   it('cools a deployment only right after a counted failure of its own', () => holds(cooledOnlyByCountedFailures));
+
+  it('admits at most cooldown_probe_requests probes to a half-open deployment, and counts them as the attempts show', () => holds(probesBounded));
+
+  it('cools a half-open deployment again at once when a probe fails in a way that counts', () => holds(failedProbesRecool));
 
   it('unsubscribes every upstream call in the tick its call ends or its caller leaves, leaving none open', () => holds(upstreamReleased));
 

@@ -33,9 +33,10 @@ describe('pickDeployment: every deployment cooling', () => {
       expectObservable(at(0)).toBe('              (e|)', { e: upstream429 });
       expectObservable(at(1_000)).toBe('1s       (e|)', { e: noDeployments(2) });
       expectObservable(at(2_500)).toBe('2500ms   (e|)', { e: noDeployments(0.5) });
-      // At 3 s b is back: it is tried again (and fails again, so the call gets its upstream error).
+      // At 3 s b is half-open: its probe fails again, so the call gets its upstream error, and b cools
+      // for twice its 3 s (DESIGN §12), until 9 s: a (until 10 s) is no longer the later one.
       expectObservable(at(3_000)).toBe('3s       (e|)', { e: upstream429 });
-      expectObservable(at(3_001)).toBe('3001ms   (e|)', { e: noDeployments(2.999) });
+      expectObservable(at(3_001)).toBe('3001ms   (e|)', { e: noDeployments(5.999) });
     });
   });
 });

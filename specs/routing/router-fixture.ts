@@ -109,6 +109,12 @@ export function describeEvent(event: RouterEvent): string {
       return `${event.type} ${event.requestedGroup} ${event.status}`;
     case 'callCancelled':
       return `${event.type} ${event.requestedGroup}`;
+    case 'probeStarted':
+      return `${event.type} ${event.deployment} ${event.probesInFlight}`;
+    case 'probeSucceeded':
+      return `${event.type} ${event.deployment}`;
+    case 'probeFailed':
+      return `${event.type} ${event.deployment} ${event.cooldownMs}`;
   }
 }
 

@@ -60,13 +60,16 @@ export const behaviourArbitrary: fc.Arbitrary<Behaviour> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('late' as const), at, gaps, after: fc.integer({ min: 1, max: 60 }) }) },
 );
 
+// 0 (off), up to 2 s, or short enough (10–100 ms) to end while calls still come: half-open probes (DESIGN §12).
+const cooldownTime = fc.oneof(fc.constant(0), seconds(10, 2000), seconds(10, 100));
+
 const clockSettings: fc.Arbitrary<ClockSettings> = fc
   .record({
     timeout: sometimes(seconds(5, 80)),
     stream_timeout: sometimes(seconds(5, 60)),
     stream_idle_timeout: sometimes(seconds(5, 40)),
     num_retries: sometimes(fc.integer({ min: 0, max: 3 })),
-    cooldown_time: sometimes(fc.oneof(fc.constant(0), seconds(10, 2000)), 3),
+    cooldown_time: sometimes(cooldownTime, 3),
   })
   .map((settings) => compact<ClockSettings>(settings));
 
@@ -127,10 +130,14 @@ export function routerArbitrary(minFirstGroup = 1): fc.Arbitrary<RouterSpec> {
             stream_timeout: sometimes(seconds(5, 60)),
             stream_idle_timeout: sometimes(seconds(5, 40)),
             num_retries: sometimes(fc.integer({ min: 0, max: 3 })),
-            cooldown_time: sometimes(fc.oneof(fc.constant(0), seconds(10, 2000)), 3),
+            cooldown_time: sometimes(cooldownTime, 3),
             allowed_fails: sometimes(fc.integer({ min: 0, max: 3 })),
             routing_strategy: sometimes(routingStrategy),
             disable_cooldowns: sometimes(fc.constant(true), 5),
+            // Cooldowns of 10 ms to 2 s end within a run: their deployments go half-open, and probes
+            // (one by default, none, or two at once) fail, re-cool for twice as long (up to 2–4 s), or close.
+            cooldown_probe_requests: sometimes(fc.integer({ min: 0, max: 2 })),
+            max_cooldown_time: sometimes(seconds(2000, 4000)),
             fallbacks: fallbacksArbitrary(groups),
           })
           .map((settings) => compact<RouterSpec['settings']>(settings)),
@@ -172,6 +179,12 @@ export const callerArbitrary: fc.Arbitrary<Caller> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('break' as const), after: fc.integer({ min: 0, max: 60 }) }) },
 );
 
+/**
+ * When a call starts (ms): mostly within 150 ms, so that calls overlap and collide with each other's
+ * clocks; a third up to 6 s later, after cooldowns (5 s by default) have ended, to probe half-open deployments.
+ */
+const callTime = fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 0, max: 150 }) }, { weight: 1, arbitrary: fc.integer({ min: 150, max: 6000 }) });
+
 /** Chat as often as the other two together: most rules were first written for it. */
 const callKind = fc.oneof(
   { weight: 2, arbitrary: fc.constant('chat' as const) },
@@ -193,7 +206,7 @@ function callArbitrary(groups: readonly string[], firstGroupOdds: number): fc.Ar
   return callKind.chain((kind) =>
     fc
       .record({
-        at: fc.integer({ min: 0, max: 150 }),
+        at: callTime,
         request: requestArbitrary(groups, firstGroupOdds),
         caller: kind === 'embedding' ? embeddingCallerArbitrary : callerArbitrary,
       })

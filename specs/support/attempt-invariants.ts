@@ -5,6 +5,7 @@ import type { RouterEvent } from '../../src/router/router-events.js';
 import type { CallRecord, Outcome } from './run-scenario.js';
 import { type EventOf, events, fail, isDone, notificationsOf, valuesOf } from './outcome-queries.js';
 import { tagOf } from './scripted-upstream.js';
+import { trackHalfOpen } from './half-open-tracker.js';
 
 /**
  * 5. Every attempt started ends exactly once on `events$` (succeeded, failed or cancelled) for the
@@ -121,12 +122,15 @@ function coolingAt(all: readonly { index: number; event: RouterEvent }[], id: st
  * 9. DESIGN §4's retry rules, seen on `events$`: after an attempt fails before the commit point with
  * 400, 403, 404, 413, 422 (or 401 in a one-deployment group), its group is never retried; after any
  * other failure (408, 409, 429, 5xx, 529, connection errors, the router's own clocks), with retries
- * left and another deployment of the group healthy and not yet failed in this call, the retry
- * follows at once.
+ * left and another deployment of the group healthy (neither cooling nor half-open with its probes
+ * all in flight) and not yet failed in this call, the retry follows at once.
  */
 export function retriesFollowRules(outcome: Outcome): void {
   const all = events(outcome);
   const { router } = outcome.scenario;
+  const halfOpen = trackHalfOpen(outcome);
+  // A half-open deployment with every probe slot taken is no more available than a cooling one (DESIGN §12).
+  const probing = (id: string, before: number) => (halfOpen.probesBefore(id, before)?.size ?? 0) >= Math.max(1, halfOpen.limit);
   for (const record of outcome.calls) {
     const kind = record.spec.caller.kind;
     // Streams read through stream() show no timing of their chunks: the commit point is unknown.
@@ -152,7 +156,8 @@ export function retriesFollowRules(outcome: Outcome): void {
       const failedBefore = (id: string) =>
         mine.some((entry) => entry.index < index && entry.event.type === 'attemptFailed' && entry.event.deployment === id);
       const elsewhere = group.filter(
-        (deployment) => deployment.id !== event.deployment && !failedBefore(deployment.id) && !coolingAt(all, deployment.id, index, event.at),
+        (deployment) =>
+          deployment.id !== event.deployment && !failedBefore(deployment.id) && !coolingAt(all, deployment.id, index, event.at) && !probing(deployment.id, index),
       );
       if (elsewhere.length === 0) continue;
       const next = later[0]?.event;

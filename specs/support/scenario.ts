@@ -59,6 +59,9 @@ export interface RouterSpec {
     readonly allowed_fails?: number;
     readonly routing_strategy?: RoutingStrategyName;
     readonly disable_cooldowns?: boolean;
+    /** Half-open recovery (DESIGN §12): probes at once when a cooldown ends (0: none, all traffic back). */
+    readonly cooldown_probe_requests?: number;
+    readonly max_cooldown_time?: number;
     readonly fallbacks?: readonly Readonly<Record<string, readonly string[]>>[];
   };
 }

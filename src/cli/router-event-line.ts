@@ -36,6 +36,7 @@ export function routerEventLine(event: RouterEvent, time: string): string {
     case 'cooldownStarted':
       return logfmt({ ...head, group: event.group, deployment: event.deployment, for_ms: event.until - event.at, reason: event.reason });
     case 'cooldownEnded':
+    case 'probeSucceeded':
       return logfmt({ ...head, group: event.group, deployment: event.deployment });
     case 'callStarted':
       return logfmt({ ...head, call: event.call, kind: event.kind, group: event.group, stream: event.stream });
@@ -62,5 +63,9 @@ export function routerEventLine(event: RouterEvent, time: string): string {
       });
     case 'callCancelled':
       return logfmt({ ...head, call: event.call, group: event.requestedGroup, latency_ms: event.latencyMs });
+    case 'probeStarted':
+      return logfmt({ ...head, group: event.group, deployment: event.deployment, probes_in_flight: event.probesInFlight });
+    case 'probeFailed':
+      return logfmt({ ...head, group: event.group, deployment: event.deployment, code: event.code, for_ms: event.cooldownMs });
   }
 }

@@ -188,6 +188,13 @@ function referenceIssues(config: unknown, env: Env): ConfigIssue[] {
   return issues;
 }
 
+/** A cap below the cooldown it caps is a contradiction: which of the two was meant cannot be guessed. */
+function cooldownIssues(config: RouterConfig): ConfigIssue[] {
+  const { cooldown_time: cooldownTime, max_cooldown_time: maxCooldownTime } = config;
+  if (maxCooldownTime === undefined || cooldownTime === undefined || maxCooldownTime >= cooldownTime) return [];
+  return [{ path: 'max_cooldown_time', message: `expected at least cooldown_time (${cooldownTime} s), got ${maxCooldownTime}` }];
+}
+
 /**
  * Validates a Router config (LiteLLM's flat shape, seconds) and turns it into typed settings.
  * Throws one `ConfigError` listing every problem as `path: message`.
@@ -200,6 +207,7 @@ export function parseRouterConfig(raw: unknown, env: Env = process.env): RouterS
   const parsed = routerConfigSchema.safeParse(resolved);
   if (!parsed.success) issues.push(...toConfigIssues(parsed.error, [], knownRouterKeys).filter((issue) => !unresolved.has(issue.path)));
   issues.push(...referenceIssues(resolved, env));
+  if (parsed.success) issues.push(...cooldownIssues(parsed.data));
   if (!parsed.success || issues.length > 0) throw new ConfigError(issues);
   return toSettings(parsed.data, env);
 }
@@ -238,6 +246,8 @@ function toSettings(config: RouterConfig, env: Env): RouterSettings {
     routingStrategyArgs: config.routing_strategy_args ?? {},
     cooldownTimeMs: secondsToMs(config.cooldown_time ?? defaults.cooldownTimeSeconds),
     disableCooldowns: config.disable_cooldowns ?? false,
+    cooldownProbeRequests: config.cooldown_probe_requests ?? defaults.cooldownProbeRequests,
+    maxCooldownTimeMs: secondsToMs(config.max_cooldown_time ?? defaults.maxCooldownTimeSeconds),
     allowedFails: config.allowed_fails,
     allowedFailsPolicy: config.allowed_fails_policy,
   };

@@ -140,6 +140,10 @@ export const routerConfigSchema = z.strictObject({
   routing_strategy_args: z.looseObject({}).optional(),
   cooldown_time: nonNegativeSeconds.optional(),
   disable_cooldowns: flag.optional(),
+  /** Half-open recovery (DESIGN §12): calls a deployment takes at once when its cooldown ends, until one succeeds; 0 lets all traffic back (LiteLLM). */
+  cooldown_probe_requests: count.optional(),
+  /** The longest a failed probe's doubled cooldown may grow (seconds). */
+  max_cooldown_time: positiveSeconds.optional(),
   allowed_fails: count.optional(),
   allowed_fails_policy: allowedFailsPolicySchema.optional(),
   /** Drop request fields a provider cannot take instead of refusing them (deployments may override). */

@@ -71,6 +71,10 @@ export interface RouterSettings {
   readonly routingStrategyArgs: Readonly<Record<string, unknown>>;
   readonly cooldownTimeMs: number;
   readonly disableCooldowns: boolean;
+  /** `cooldown_probe_requests`: calls in flight a half-open deployment takes (0: no half-open, LiteLLM's behaviour). */
+  readonly cooldownProbeRequests: number;
+  /** `max_cooldown_time`: the cap on a failed probe's doubled cooldown. */
+  readonly maxCooldownTimeMs: number;
   readonly allowedFails: number | undefined;
   readonly allowedFailsPolicy: AllowedFailsPolicy | undefined;
   /** `model_group_alias`: a name a request may use for a model group, and whether `/v1/models` lists it. */
@@ -82,6 +86,14 @@ export const defaults = {
   numRetries: 2,
   maxFallbacks: 5,
   cooldownTimeSeconds: 5,
+  cooldownProbeRequests: 1,
+  /**
+   * Five minutes, whatever `cooldown_time` is: the cooldown's length varies per call (request,
+   * deployment, Retry-After), so a multiple of one of them would be a moving cap. From the default
+   * 5 s it is reached after six failed probes (10, 20, 40, 80, 160, 300 s), and a deployment that is
+   * down for good then costs one probe call every five minutes.
+   */
+  maxCooldownTimeSeconds: 300,
   openaiApiBase: 'https://api.openai.com/v1',
 } as const;
 

@@ -15,6 +15,10 @@ export interface CooldownRules {
   readonly allowedFails: number | undefined;
   /** `allowed_fails_policy`: failures per minute tolerated per error class; replaces every other rule for that class. */
   readonly allowedFailsPolicy: AllowedFailsPolicy | undefined;
+  /** `cooldown_probe_requests`: probes a half-open deployment takes at once; 0 skips half-open (DESIGN §12). */
+  readonly probeRequests: number;
+  /** `max_cooldown_time` (ms): the cap on a failed probe's doubled cooldown. */
+  readonly maxCooldownMs: number;
 }
 
 export const healthWindowMs = 60_000;
@@ -73,4 +77,25 @@ export function shouldCool(kind: FailureKind, health: readonly HealthBucket[], r
   if (rules.allowedFails !== undefined) return failures > rules.allowedFails;
   if (immediate.has(kind)) return true;
   return calls >= minCallsForRatio && failures / calls > maxFailureRatio;
+}
+
+/**
+ * Whether a failed probe of `kind` cools the half-open deployment again (DESIGN §12). At once,
+ * whatever `allowed_fails` says (the deployment is on trial), for the kinds that may cool a
+ * deployment at all: never for the request's fault (400, 403, 422) or a lone 409, nor the group's
+ * only deployment for 429, 408, 5xx or connection errors (§6), nor with `disable_cooldowns`. Those
+ * free the probe's slot and leave the deployment half-open.
+ */
+export function probeFailureCools(kind: FailureKind, rules: CooldownRules): boolean {
+  if (rules.disabled || clientFault.has(kind) || kind === 'other') return false;
+  return !(rules.sole && transient.has(kind));
+}
+
+/**
+ * How long a failed probe cools the deployment: twice the cooldown that just ended, capped at
+ * `max_cooldown_time`, and never shorter than the failure's own cooldown (a `Retry-After`, or a
+ * `cooldown_time` longer than the cap, still holds).
+ */
+export function probeCooldownMs(lastCooldownMs: number, failureCooldownMs: number, rules: CooldownRules): number {
+  return Math.max(failureCooldownMs, Math.min(2 * lastCooldownMs, rules.maxCooldownMs));
 }

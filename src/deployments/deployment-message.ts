@@ -12,6 +12,8 @@ export type DeploymentMessage =
       readonly outputTokens: number;
       /** Prompt + completion tokens (0 when unknown). */
       readonly tokens: number;
+      /** Set when the attempt was a probe (DESIGN §12): the `halfOpen.since` of the spell it probed. Its success closes it. */
+      readonly probeOf?: number | undefined;
     }
   | {
       readonly type: 'attemptFailed';
@@ -19,10 +21,16 @@ export type DeploymentMessage =
       readonly latencyMs: number;
       /** How long a cooldown caused by this failure lasts (ms), already resolved by precedence; 0 disables. */
       readonly cooldownMs: number;
+      /** Set when the attempt was a probe: the `halfOpen.since` of its spell. A failure that counts cools it again, doubled. */
+      readonly probeOf?: number | undefined;
     }
   /**
    * The attempt ended without a verdict on the deployment: the caller gave up (unsubscribed), or a
    * clock the request chose (shorter than the configuration's) or a mock hang cut it (DESIGN §6).
    */
-  | { readonly type: 'attemptCancelled' }
+  | {
+      readonly type: 'attemptCancelled';
+      /** Set when the attempt was a probe: the `halfOpen.since` of its spell. Its slot is freed, with no verdict. */
+      readonly probeOf?: number | undefined;
+    }
   | { readonly type: 'cooldownExpired' };

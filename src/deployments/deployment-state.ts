@@ -22,6 +22,19 @@ export interface LatencySample {
 }
 
 /**
+ * Half-open (DESIGN §12): the cooldown ended, and the deployment takes at most
+ * `cooldown_probe_requests` calls at a time until one of them succeeds.
+ */
+export interface HalfOpen {
+  /** Scheduler time the cooldown ended: names this half-open spell, so that a probe of an earlier one is not taken for one of it. */
+  readonly since: number;
+  /** Attempts started while half-open (probes) and not yet ended. */
+  readonly probesInFlight: number;
+  /** Length (ms) of the cooldown that ended: a failed probe cools the deployment for twice as long. */
+  readonly lastCooldownMs: number;
+}
+
+/**
  * Everything a deployment knows about itself. Immutable: the reducer returns a new one per message,
  * so snapshots can be shared with routing and observers without copying.
  */
@@ -34,6 +47,10 @@ export interface DeploymentState {
   readonly cooldownUntil: number | undefined;
   /** The error code that started the current cooldown. */
   readonly cooldownReason: string | undefined;
+  /** Length (ms) of the current cooldown (set with `cooldownUntil`): half-open doubles it after a failed probe. */
+  readonly cooldownMs: number | undefined;
+  /** Set from the end of a cooldown until a probe succeeds (or fails, and cools it again). */
+  readonly halfOpen: HalfOpen | undefined;
   /** The last minute, one bucket per second that saw a call, oldest first. */
   readonly health: readonly HealthBucket[];
   /** Recent attempt timings, newest last (bounded). */
@@ -55,6 +72,8 @@ export function initialDeploymentState(id: string, group: string): DeploymentSta
     inFlight: 0,
     cooldownUntil: undefined,
     cooldownReason: undefined,
+    cooldownMs: undefined,
+    halfOpen: undefined,
     health: [],
     latencies: [],
     usage: { minute: 0, requests: 0, tokens: 0 },
@@ -65,6 +84,15 @@ export function initialDeploymentState(id: string, group: string): DeploymentSta
 /** Whether the deployment is cooling down at `now`. */
 export function isCooling(state: DeploymentState, now: number): boolean {
   return state.cooldownUntil !== undefined && state.cooldownUntil > now;
+}
+
+/**
+ * Whether the deployment is half-open with `probeLimit` probes in flight: it takes no call now.
+ * (A cooldown that ran out but whose expiry is not processed yet has none in flight: the reducer
+ * opens it on its next message, which makes the attempt that sends it a probe.)
+ */
+export function probeSlotsFull(state: DeploymentState, probeLimit: number): boolean {
+  return state.halfOpen !== undefined && state.halfOpen.probesInFlight >= probeLimit;
 }
 
 /** Start (scheduler ms) of the minute `now` falls in: rpm / tpm usage resets on it. */

@@ -76,6 +76,9 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
     const startedAt = scheduler.now();
     const attempt = call.startAttempt(deployment, startedAt);
     store.send(deployment.id, { type: 'attemptStarted' });
+    // Every attempt that starts while its deployment is half-open is a probe (DESIGN §12); its end
+    // names the spell it probed, so that it frees that spell's slot and no later one's.
+    const probeOf = store.get(deployment.id).halfOpen?.since;
     emit(core, () => ({ type: 'attemptStarted', call: call.id, group: deployment.group, deployment: deployment.id, at: startedAt }));
 
     const clocks = attemptClocks(deployment, core.settings, call.request);
@@ -103,7 +106,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         counted,
       }));
       if (!counted) {
-        store.send(deployment.id, { type: 'attemptCancelled' });
+        store.send(deployment.id, { type: 'attemptCancelled', probeOf });
         return;
       }
       store.send(deployment.id, {
@@ -111,6 +114,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         error: failure,
         latencyMs: at - startedAt,
         cooldownMs: cooldownMs(core, call, deployment, retryAfter),
+        probeOf,
       });
     };
 
@@ -137,6 +141,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         ttftMs: stream ? ttftMs : undefined,
         outputTokens,
         tokens: usage?.total_tokens ?? outputTokens,
+        probeOf,
       });
       emit(core, () => ({
         type: 'attemptSucceeded',
@@ -271,7 +276,7 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         at,
         latencyMs: at - startedAt,
       }));
-      store.send(deployment.id, { type: 'attemptCancelled' });
+      store.send(deployment.id, { type: 'attemptCancelled', probeOf });
     };
   });
 }

@@ -1,5 +1,5 @@
 import type { Deployment } from '../config/router-settings.js';
-import { type DeploymentState, isCooling, minuteOf } from '../deployments/deployment-state.js';
+import { type DeploymentState, isCooling, minuteOf, probeSlotsFull } from '../deployments/deployment-state.js';
 import { NoDeploymentsAvailableError, RateLimitError } from '../errors/error-classes.js';
 import type { RoutingContext } from '../routing/routing-strategy.js';
 import type { CallState } from './call-state.js';
@@ -23,6 +23,23 @@ function hasFreeSlot(deployment: Deployment, state: DeploymentState): boolean {
   return deployment.maxParallelRequests === undefined || state.inFlight < deployment.maxParallelRequests;
 }
 
+/** Every deployment of `group` is cooling or being probed: why, and when to come back. */
+function noDeploymentsAvailable(states: readonly DeploymentState[], group: string, now: number): NoDeploymentsAvailableError {
+  let soonest = Number.POSITIVE_INFINITY;
+  for (const state of states) {
+    const waitMs = state.cooldownUntil === undefined || state.cooldownUntil <= now ? maxParallelRetryAfterSeconds * 1000 : state.cooldownUntil - now;
+    soonest = Math.min(soonest, waitMs);
+  }
+  // Say why: behind a 429 may be a bad key (401) or a missing model (404) that cooled everything.
+  const reasons = states
+    .map((state) => (state.cooldownUntil === undefined ? `${state.id} being probed` : `${state.id} after ${state.cooldownReason ?? 'errors'}`))
+    .join(', ');
+  const what = states.some((state) => state.cooldownUntil === undefined) ? 'are cooling down or being probed' : 'are cooling down';
+  return new NoDeploymentsAvailableError(`no deployments available for model group "${group}": all ${states.length} ${what} (${reasons})`, {
+    retryAfter: soonest / 1000,
+  });
+}
+
 /** The deployments grouped by `order`, lowest first; no `order` sorts after every number. */
 function byOrder(deployments: readonly Deployment[]): (readonly Deployment[])[] {
   // The usual case, one tier (no deployment sets `order`, or all the same): no grouping, no sort.
@@ -43,7 +60,8 @@ function byOrder(deployments: readonly Deployment[]): (readonly Deployment[])[] 
 /**
  * Chooses the deployment for the next attempt in `group`, in this order:
  *
- * 1. cooling deployments are skipped;
+ * 1. cooling deployments are skipped, and so are half-open ones whose `cooldown_probe_requests`
+ *    probes are all in flight (DESIGN §12): both count as unavailable;
  * 2. deployments with `max_parallel_requests` attempts in flight are skipped (a stream holds its slot
  *    until it ends);
  * 3. those that already failed in this call are skipped while others remain;
@@ -51,8 +69,9 @@ function byOrder(deployments: readonly Deployment[]): (readonly Deployment[])[] 
  *    and only when it picks none (e.g. all are at their rpm / tpm limit) does the next order get a turn.
  *
  * When nothing is left, the first pick of a group throws a 429, at once (no queueing):
- * `NoDeploymentsAvailableError` (`retryAfter` = seconds until the soonest cooldown ends) when every
- * deployment is cooling; `RateLimitError` `max_parallel_requests_exceeded` when every healthy one is
+ * `NoDeploymentsAvailableError` when every deployment is cooling or being probed (`retryAfter` =
+ * seconds until the soonest cooldown ends, at most 1 s when one is being probed: a probe's answer
+ * may free it any moment); `RateLimitError` `max_parallel_requests_exceeded` when every healthy one is
  * full; `RateLimitError` `rate_limit_exceeded` (`retryAfter` = the rest of the minute) when the
  * strategy accepts none. A retry's pick returns undefined instead, so the call ends with the upstream
  * error of its last attempt.
@@ -71,9 +90,10 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
   const anyFailed = call.failed.length > 0;
   const fresh: Deployment[] = anyFailed ? [] : open;
   const freshStates: DeploymentState[] = anyFailed ? [] : openStates;
+  const probeLimit = core.settings.cooldownProbeRequests;
   for (const deployment of all) {
     const state = store.get(deployment.id);
-    if (isCooling(state, now)) continue;
+    if (isCooling(state, now) || probeSlotsFull(state, probeLimit)) continue;
     healthy += 1;
     if (!hasFreeSlot(deployment, state)) continue;
     open.push(deployment);
@@ -85,15 +105,7 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
 
   if (healthy === 0) {
     if (forRetry) return undefined;
-    const soonest = Math.min(...all.map((deployment) => store.get(deployment.id).cooldownUntil ?? now));
-    // Say why: behind a 429 may be a bad key (401) or a missing model (404) that cooled everything.
-    const reasons = all
-      .map((deployment) => `${deployment.id} after ${store.get(deployment.id).cooldownReason ?? 'errors'}`)
-      .join(', ');
-    throw new NoDeploymentsAvailableError(
-      `no deployments available for model group "${group}": all ${all.length} are cooling down (${reasons})`,
-      { retryAfter: Math.max(0, soonest - now) / 1000 },
-    );
+    throw noDeploymentsAvailable(all.map((deployment) => store.get(deployment.id)), group, now);
   }
 
   if (open.length === 0) {

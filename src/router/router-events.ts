@@ -50,6 +50,7 @@ export type RouterEvent =
       readonly reason: string | undefined;
       readonly at: number;
     }
+  /** The cooldown is over: the deployment is half-open (DESIGN §12), or healthy with `cooldown_probe_requests: 0`. */
   | { readonly type: 'cooldownEnded'; readonly group: string; readonly deployment: string; readonly at: number }
   /** A call passed validation and starts (its first attempt follows). `group` is the model group asked for, aliases resolved. */
   | { readonly type: 'callStarted'; readonly call: number; readonly kind: CallKindName; readonly group: string; readonly stream: boolean; readonly at: number }
@@ -91,7 +92,21 @@ export type RouterEvent =
       readonly committed: boolean;
     }
   /** The caller unsubscribed before the call ended. */
-  | { readonly type: 'callCancelled'; readonly call: number; readonly requestedGroup: string; readonly at: number; readonly latencyMs: number };
+  | { readonly type: 'callCancelled'; readonly call: number; readonly requestedGroup: string; readonly at: number; readonly latencyMs: number }
+  /** An attempt started at a half-open deployment; `probesInFlight` counts it. */
+  | { readonly type: 'probeStarted'; readonly group: string; readonly deployment: string; readonly at: number; readonly probesInFlight: number }
+  /** A probe succeeded: the deployment takes all traffic again. */
+  | { readonly type: 'probeSucceeded'; readonly group: string; readonly deployment: string; readonly at: number }
+  /** A probe failed in a way that counts: the deployment cools again at once, for `cooldownMs` (until `until`). */
+  | {
+      readonly type: 'probeFailed';
+      readonly group: string;
+      readonly deployment: string;
+      readonly at: number;
+      readonly code: string;
+      readonly cooldownMs: number;
+      readonly until: number;
+    };
 
 /** Told to `onCommit` when a call's first chunk (or its completion) is about to be emitted. */
 export interface CallInfo {

@@ -2,8 +2,8 @@ import {
   asyncScheduler,
   filter,
   firstValueFrom,
-  map,
   merge,
+  mergeMap,
   type Observable,
   type SchedulerLike,
   share,
@@ -35,6 +35,7 @@ import { call$ } from './call-pipeline.js';
 import { defaultProvider } from './default-provider.js';
 import type { RouterCore } from './router-core.js';
 import type { CallInfo, RouterEvent } from './router-events.js';
+import { healthEvents } from './health-events.js';
 import { toAsyncIterable } from './to-async-iterable.js';
 import type { HealthReport, ProbeOptions } from '../health/health-report.js';
 import { healthChecks$ } from '../health/health-checks.js';
@@ -103,6 +104,8 @@ export class Router {
           disabled: settings.disableCooldowns,
           allowedFails: settings.allowedFails,
           allowedFailsPolicy: settings.allowedFailsPolicy,
+          probeRequests: settings.cooldownProbeRequests,
+          maxCooldownMs: settings.maxCooldownTimeMs,
         }),
       })),
       scheduler,
@@ -126,16 +129,11 @@ export class Router {
       lifecycle: { closed: false },
     };
     this.deployments$ = this.store.all$;
-    const group = (id: string) => settings.deployments.find((deployment) => deployment.id === id)?.group ?? '';
-    const cooldowns$ = this.store.transitions$.pipe(
-      filter(({ previous, next }) => previous.cooldownUntil !== next.cooldownUntil),
-      map(({ next, at }): RouterEvent =>
-        next.cooldownUntil === undefined
-          ? { type: 'cooldownEnded', group: group(next.id), deployment: next.id, at }
-          : { type: 'cooldownStarted', group: group(next.id), deployment: next.id, until: next.cooldownUntil, reason: next.cooldownReason, at },
-      ),
+    const health$ = this.store.transitions$.pipe(
+      filter(({ previous, next }) => previous.cooldownUntil !== next.cooldownUntil || previous.halfOpen !== next.halfOpen),
+      mergeMap(healthEvents),
     );
-    this.events$ = merge(events, cooldowns$).pipe(share());
+    this.events$ = merge(events, health$).pipe(share());
   }
 
   /** The scheduler the router's clocks run on and read time from (`cooldownUntil`, events' `at`). */
