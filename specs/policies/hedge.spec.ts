@@ -162,7 +162,7 @@ describe('hedge', () => {
   it('with maxHedges 0 is the first source alone', () => {
     const testScheduler = createTestScheduler();
     testScheduler.run(({ cold, expectObservable }) => {
-      const hedged = hedge({ after: 1, maxHedges: 0 }, (index) => (index === 0 ? cold('-----a|') : throwError(() => broken)));
+      const hedged = hedge<string>({ after: 1, maxHedges: 0 }, (index) => (index === 0 ? cold<string>('-----a|') : throwError(() => broken)));
       expectObservable(hedged).toBe('-----a|');
     });
   });

@@ -54,6 +54,8 @@ export function hedge<T>(options: HedgeOptions<T>, source: (index: number) => Ob
     let winner = -1;
     let timer: Subscription | undefined;
     let started = 0;
+    // Sources subscribed (a declined hedge is started but never launched): a race needs two.
+    let launched = 0;
 
     const win = (index: number): void => {
       winner = index;
@@ -61,7 +63,7 @@ export function hedge<T>(options: HedgeOptions<T>, source: (index: number) => Ob
       timer = undefined;
       const losers: number[] = [];
       for (let other = 0; other < running.length; other += 1) if (other !== index && running[other] !== undefined) losers.push(other);
-      if (started > 1) onWin?.(index, losers);
+      if (launched > 1) onWin?.(index, losers);
       // Unsubscribed before the winning value goes out: whatever reacts to it never overlaps them.
       for (const other of losers) {
         const subscription = running[other];
@@ -77,6 +79,7 @@ export function hedge<T>(options: HedgeOptions<T>, source: (index: number) => Ob
 
     const start = (index: number, made: Observable<T>): void => {
       live += 1;
+      launched += 1;
       let ended = false;
       const subscription = made.subscribe({
         next: (value) => {

@@ -69,6 +69,19 @@ export class CallState {
     return true;
   }
 
+  /**
+   * Records an attempt that lost a hedge race (DESIGN §12): it ends as cancelled, not failed (the
+   * deployment is not blamed, nor skipped by a retry), yet it was started and so is listed.
+   */
+  loseHedge(attempt: OpenAttempt, at: number): void {
+    this.records.push({ deployment: attempt.deployment.id, group: attempt.deployment.group, code: 'hedge_lost', status: 499, durationMs: at - attempt.startedAt });
+  }
+
+  /** Deployments with an attempt of this call in flight: a hedge never goes to one of them. */
+  inFlight(): string[] {
+    return this.open.map((attempt) => attempt.deployment.id);
+  }
+
   /** Ends an attempt without a record (success, or the caller went away); false if already ended. */
   closeAttempt(attempt: OpenAttempt): boolean {
     const index = this.open.indexOf(attempt);

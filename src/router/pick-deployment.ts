@@ -56,8 +56,10 @@ function byOrder(deployments: readonly Deployment[]): (readonly Deployment[])[] 
  * full; `RateLimitError` `rate_limit_exceeded` (`retryAfter` = the rest of the minute) when the
  * strategy accepts none. A retry's pick returns undefined instead, so the call ends with the upstream
  * error of its last attempt.
+ *
+ * `exclude` names deployments never to pick, whatever else is left: a hedge's (DESIGN §12).
  */
-export function pickDeployment(core: RouterCore, call: CallState, group: string, forRetry: boolean): Deployment | undefined {
+export function pickDeployment(core: RouterCore, call: CallState, group: string, forRetry: boolean, exclude?: readonly string[]): Deployment | undefined {
   const all = core.settings.groups.get(group) ?? [];
   const now = core.scheduler.now();
   const { store } = core;
@@ -72,6 +74,7 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
   const fresh: Deployment[] = anyFailed ? [] : open;
   const freshStates: DeploymentState[] = anyFailed ? [] : openStates;
   for (const deployment of all) {
+    if (exclude?.includes(deployment.id)) continue;
     const state = store.get(deployment.id);
     if (isCooling(state, now)) continue;
     healthy += 1;
