@@ -19,12 +19,14 @@ describe('secondsToMs', () => {
 });
 
 describe('defaults', () => {
-  it("are LiteLLM's: timeout 600 s, 2 retries, 5 fallbacks, 5 s cooldown, OpenAI's API", () => {
+  it("are LiteLLM's: timeout 600 s, 2 retries, 5 fallbacks, 5 s cooldown, OpenAI's API; hedging (rxllm's): 1 hedge, 10 % budget", () => {
     expect(defaults).toEqual({
       timeoutSeconds: 600,
       numRetries: 2,
       maxFallbacks: 5,
       cooldownTimeSeconds: 5,
+      maxHedges: 1,
+      hedgeBudget: 0.1,
       openaiApiBase: 'https://api.openai.com/v1',
     });
   });
