@@ -54,6 +54,7 @@ describe('Router deployment health (property-based, virtual time)', () => {
       'upstream embedding answer': 20,
     };
     expect(shortfalls(healthy, minimums, runs)).toEqual([]);
-    expect(shortfalls(coverageOf(outcomes), { cooldownStarted: 10 }, runs)).toEqual([]);
+    // Hedge races happen around it too (DESIGN §12): a lost one is a cancellation, never a failure.
+    expect(shortfalls(coverageOf(outcomes), { cooldownStarted: 10, hedgeWon: 5 }, runs)).toEqual([]);
   });
 });

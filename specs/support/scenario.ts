@@ -60,6 +60,10 @@ export interface RouterSpec {
     readonly routing_strategy?: RoutingStrategyName;
     readonly disable_cooldowns?: boolean;
     readonly fallbacks?: readonly Readonly<Record<string, readonly string[]>>[];
+    /** Hedging (DESIGN §12): seconds, a count, a ratio. */
+    readonly hedge_after?: number;
+    readonly max_hedges?: number;
+    readonly hedge_budget?: number;
   };
 }
 
@@ -76,6 +80,8 @@ export interface RequestSpec {
   readonly fallbacks?: readonly string[];
   readonly disable_fallbacks?: boolean;
   readonly cooldown_time?: number;
+  readonly hedge_after?: number;
+  readonly max_hedges?: number;
 }
 
 /**

@@ -97,6 +97,9 @@ export function callAttempts$(core: RouterCore, call: CallState): Observable<Cal
 
   /** The retry of `frame`'s group after `error`, or undefined when it has none left. */
   const retry = (frame: GroupFrame, retries: GroupRetries, error: unknown): Observable<CallOutput> | undefined => {
+    // After a race of hedges (DESIGN §12) the attempt whose error ended it is the one retried from:
+    // its `num_retries`, and whether the retry goes back to it.
+    if (call.lastFailed !== undefined && call.lastFailed.group === frame.group) retries.current = call.lastFailed;
     const allowed = allowedRetries(error, {
       requestNumRetries: call.request.numRetries,
       retryPolicy: retries.retryPolicy,

@@ -28,6 +28,8 @@ export class CallState {
   maxRetriesInGroup: number | undefined;
   deadlineFired = false;
   committedTo: Deployment | undefined;
+  /** The deployment of the latest failed attempt: after a hedge race, the one whose error ended it. */
+  lastFailed: Deployment | undefined;
 
   constructor(
     readonly id: number,
@@ -58,6 +60,7 @@ export class CallState {
   /** Records a failed attempt; returns false if it had already ended. */
   failAttempt(attempt: OpenAttempt, error: RxllmError, at: number): boolean {
     if (!this.closeAttempt(attempt)) return false;
+    this.lastFailed = attempt.deployment;
     if (!this.failed.includes(attempt.deployment.id)) this.failed.push(attempt.deployment.id);
     this.records.push({
       deployment: attempt.deployment.id,
