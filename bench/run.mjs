@@ -5,7 +5,7 @@
 //
 //   npm run bench                     all sections
 //   npm run bench -- --quick          shorter runs (a smoke test of the harness, not figures to quote)
-//   npm run bench -- pipeline proxy   only these sections (pipeline, proxy, scale, adapters, metrics)
+//   npm run bench -- pipeline proxy   only these sections (pipeline, proxy, scale, adapters, metrics, hedging)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -24,6 +24,8 @@ const sections = [
   { name: 'adapters', script: 'adapters.mjs', core: coreFor('server') },
   // GET /metrics on against off (DESIGN §11); like `proxy`, the load generator runs in the section's process.
   { name: 'metrics', script: 'metrics.mjs', core: coreFor('client') },
+  // Hedging against a heavy tail (DESIGN §12): the Router here, its fake upstream on the other core.
+  { name: 'hedging', script: 'hedging.mjs', core: coreFor('server') },
 ].filter((section) => chosen.length === 0 || chosen.includes(section.name));
 
 function cpuModel() {

@@ -38,6 +38,12 @@ function describe(event: RouterEvent): string {
       return `retry #${event.retry} in ${event.group} after ${Math.round(event.delayMs)} ms`;
     case 'fallback':
       return `falling back from ${event.from} to ${event.to}`;
+    case 'hedgeStarted':
+      return `no first chunk after ${event.afterMs} ms: hedging on ${event.deployment}`;
+    case 'hedgeSkipped':
+      return `a hedge was due but skipped (${event.reason})`;
+    case 'hedgeWon':
+      return `${event.winner} won the race${event.losers.length > 0 ? `; ${event.losers.join(', ')} aborted` : ''}`;
     case 'cooldownStarted':
       return `${event.deployment} cools down until +${Math.round(event.until - event.at)} ms (${event.reason})`;
     case 'cooldownEnded':

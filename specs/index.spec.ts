@@ -33,6 +33,7 @@ describe('public API', () => {
       'exponentialBackoff',
       'fallback',
       'firstChunkTimeout',
+      'hedge',
       'holdUntilContent',
       'idleTimeout',
       'isContentChunk',

@@ -71,6 +71,8 @@ export { exponentialBackoff } from './policies/backoff.js';
 export type { BackoffOptions } from './policies/backoff.js';
 export { fallback } from './policies/fallback.js';
 export type { FallbackOptions } from './policies/fallback.js';
+export { hedge } from './policies/hedge.js';
+export type { HedgeOptions } from './policies/hedge.js';
 
 // Deployments and routing
 export type { DeploymentState, HalfOpen, HealthBucket, LatencySample } from './deployments/deployment-state.js';

@@ -19,7 +19,7 @@ describe('secondsToMs', () => {
 });
 
 describe('defaults', () => {
-  it("are LiteLLM's: timeout 600 s, 2 retries, 5 fallbacks, 5 s cooldown, OpenAI's API; and one probe, doubling up to 300 s, for half-open", () => {
+  it("are LiteLLM's: timeout 600 s, 2 retries, 5 fallbacks, 5 s cooldown, OpenAI's API; and rxllm's: one probe, doubling up to 300 s, for half-open; 1 hedge, 10 % budget", () => {
     expect(defaults).toEqual({
       timeoutSeconds: 600,
       numRetries: 2,
@@ -27,6 +27,8 @@ describe('defaults', () => {
       cooldownTimeSeconds: 5,
       cooldownProbeRequests: 1,
       maxCooldownTimeSeconds: 300,
+      maxHedges: 1,
+      hedgeBudget: 0.1,
       openaiApiBase: 'https://api.openai.com/v1',
     });
   });

@@ -11,6 +11,7 @@ import {
 } from '../support/attempt-invariants.js';
 import { deliversOnce, endsByDeadline, endsExactlyOnce, errorsAreTyped, finalErrorListsAttempts } from '../support/call-invariants.js';
 import { cooledOnlyByCountedFailures, failedProbesRecool, probesBounded } from '../support/health-invariants.js';
+import { hedgesFollowRules } from '../support/hedge-invariants.js';
 import { propertyRuns, runs } from '../support/property-runs.js';
 import { coverageOf, shortfalls } from '../support/coverage.js';
 import { createOutcomeCache } from '../support/outcome-cache.js';
@@ -64,6 +65,9 @@ describe('Router call invariants (property-based, virtual time)', () => {
   it('retries 408, 409, 429, 5xx, connection errors and timeouts at once elsewhere while retries remain; never 400, 403, 404, 413, 422', () =>
     holds(retriesFollowRules));
 
+  it('hedges before the first value only, at n × hedge_after, elsewhere, within max_hedges and the budget; losers cancelled in the winning tick', () =>
+    holds(hedgesFollowRules));
+
   // Not a property: proof that the ones above judged cases that reach every rule they speak of.
   it('draws cases that reach every rule: each upstream fault, each clock, retries, fallbacks, cooldowns, each kind, each way a caller ends', async () => {
     await holds(() => undefined);
@@ -73,6 +77,9 @@ describe('Router call invariants (property-based, virtual time)', () => {
       cooldownStarted: 5,
       attemptCancelled: 10,
       'attemptFailed not counted': 10,
+      hedgeStarted: 10,
+      hedgeWon: 5,
+      hedgeSkipped: 5,
       'completion() fulfilled': 10,
       'completion() rejected': 10,
       'stream() drained: done': 10,

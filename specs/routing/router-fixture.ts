@@ -99,6 +99,12 @@ export function describeEvent(event: RouterEvent): string {
       return `${event.type} ${event.group} #${event.retry}`;
     case 'fallback':
       return `${event.type} ${event.from}>${event.to}`;
+    case 'hedgeStarted':
+      return `${event.type} ${event.deployment}`;
+    case 'hedgeSkipped':
+      return `${event.type} ${event.group} ${event.reason}`;
+    case 'hedgeWon':
+      return `${event.type} ${event.winner} over ${event.losers.join(',')}`;
     case 'cooldownStarted':
       return `${event.type} ${event.deployment} until ${event.until}`;
     case 'callStarted':

@@ -221,13 +221,43 @@ function callArbitrary(groups: readonly string[], firstGroupOdds: number): fc.Ar
   );
 }
 
+/** Hedging (DESIGN §12) for a router: on a third of them, with a budget from none to plenty. */
+const routerHedging = fc
+  .record({
+    hedge_after: sometimes(seconds(3, 40)),
+    max_hedges: sometimes(fc.integer({ min: 0, max: 2 })),
+    hedge_budget: sometimes(fc.constantFrom(0, 0.5, 10, 10), 1),
+  })
+  .map((settings) => compact<Pick<RouterSpec['settings'], 'hedge_after' | 'max_hedges' | 'hedge_budget'>>(settings));
+
+/** Hedging a request sets for itself, now and then. */
+const requestHedging = fc
+  .record({ hedge_after: sometimes(seconds(3, 40), 8), max_hedges: sometimes(fc.integer({ min: 0, max: 2 }), 8) })
+  .map((settings) => compact<Pick<RequestSpec, 'hedge_after' | 'max_hedges'>>(settings));
+
+/**
+ * `scenario` with hedging drawn after everything else and laid over it, so that adding it left the
+ * rest of each case (and the cases drawn from the fixed seed) as they were.
+ */
+function withHedging(scenario: fc.Arbitrary<Scenario>): fc.Arbitrary<Scenario> {
+  return fc
+    .tuple(scenario, routerHedging, fc.array(requestHedging, { minLength: 8, maxLength: 8 }))
+    .map(([drawn, router, requests]) => ({
+      ...drawn,
+      router: { ...drawn.router, settings: { ...drawn.router.settings, ...router } },
+      calls: drawn.calls.map((call, index) => ({ ...call, request: { ...call.request, ...requests[index] } })),
+    }));
+}
+
 /** Any router, and 1–5 calls to it. */
-export const scenarioArbitrary: fc.Arbitrary<Scenario> = routerArbitrary().chain((router) =>
-  fc.record({
-    router: fc.constant(router),
-    calls: fc.array(callArbitrary(router.groups, 1), { minLength: 1, maxLength: 5 }),
-    seed: fc.noBias(fc.integer()),
-  }),
+export const scenarioArbitrary: fc.Arbitrary<Scenario> = withHedging(
+  routerArbitrary().chain((router) =>
+    fc.record({
+      router: fc.constant(router),
+      calls: fc.array(callArbitrary(router.groups, 1), { minLength: 1, maxLength: 5 }),
+      seed: fc.noBias(fc.integer()),
+    }),
+  ),
 );
 
 /** The id of the deployment that `healthScenarioArbitrary` keeps healthy. */
@@ -260,9 +290,10 @@ function healthyAnswer(shortestMs: number | undefined): fc.Arbitrary<Behaviour> 
  * DESIGN §6's setting: `g0` has two or more deployments and `g0-d0` always answers within every clock
  * its configuration sets. Cooldowns are on and as touchy as they get (`allowed_fails` 0 or the
  * default), the router sets no deadline of its own (600 s, far beyond anything the upstreams do), and
- * 1–8 calls, mostly to `g0`, do whatever requests and callers may do.
+ * 1–8 calls, mostly to `g0`, do whatever requests and callers may do, hedging included (a lost race
+ * must not count against it either).
  */
-export const healthScenarioArbitrary: fc.Arbitrary<Scenario> = routerArbitrary(2)
+export const healthScenarioArbitrary: fc.Arbitrary<Scenario> = withHedging(routerArbitrary(2)
   .map((router): RouterSpec => {
     const { allowed_fails, cooldown_time } = router.settings;
     return {
@@ -299,4 +330,4 @@ export const healthScenarioArbitrary: fc.Arbitrary<Scenario> = routerArbitrary(2
       calls: fc.array(callArbitrary(router.groups, 4), { minLength: 1, maxLength: 8 }),
       seed: fc.noBias(fc.integer()),
     }),
-  );
+  ));

@@ -108,6 +108,17 @@ function streamCompleted(outcome: Outcome, record: CallRecord): boolean {
   }
 }
 
+/** The attempts of `mine` (one call's events) still open once the event at `index` has happened. */
+function openAttempts(mine: readonly { index: number; event: RouterEvent }[], index: number): number {
+  let open = 0;
+  for (const entry of mine) {
+    if (entry.index > index) break;
+    if (entry.event.type === 'attemptStarted') open += 1;
+    else if (entry.event.type === 'attemptSucceeded' || entry.event.type === 'attemptFailed' || entry.event.type === 'attemptCancelled') open -= 1;
+  }
+  return open;
+}
+
 /** DESIGN §4: never retried, whatever the budget (401 only in a one-deployment group). */
 const neverRetried = new Set([400, 403, 404, 413, 422]);
 
@@ -142,6 +153,8 @@ export function retriesFollowRules(outcome: Outcome): void {
       if (event.type !== 'attemptFailed' || event.code === 'deadline_exceeded') continue;
       const committed = outcome.log.some((entry, at) => at < index && entry.type === 'next' && entry.call === record.index);
       if (committed) continue;
+      // A hedge of the call still racing (DESIGN §12): the call goes on with it, nothing is retried yet.
+      if (openAttempts(mine, index) > 0) continue;
       const group = router.deployments.filter((deployment) => deployment.group === event.group);
       const retried = (entry: { event: RouterEvent }): entry is { event: EventOf<'retry'> } => entry.event.type === 'retry' && entry.event.group === event.group;
       const later = mine.filter((entry) => entry.index > index);

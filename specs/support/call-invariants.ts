@@ -136,7 +136,8 @@ export function deliversOnce(outcome: Outcome): void {
 
 /**
  * 10. A call's final error lists every attempt the call started, in order, each with the code and
- * status its `attemptFailed` reported (the one the deadline cut included), whichever API the caller used.
+ * status its `attemptFailed` reported (the one the deadline cut included), or `499 hedge_lost` for a
+ * hedge's loser, whichever API the caller used.
  */
 export function finalErrorListsAttempts(outcome: Outcome): void {
   const all = events(outcome);
@@ -146,7 +147,13 @@ export function finalErrorListsAttempts(outcome: Outcome): void {
     const callId = outcome.routerCallIds.get(record.index);
     const mine = all.filter(({ event }) => 'call' in event && event.call === callId).map(({ event }) => event);
     const started = mine.filter((event) => event.type === 'attemptStarted').map((event) => event.deployment);
-    const failed = mine.flatMap((event) => (event.type === 'attemptFailed' ? [`${event.deployment} ${event.status} ${event.code}`] : []));
+    // A hedge's loser (DESIGN §12) ends cancelled, and is listed as `hedge_lost`.
+    const losers = new Set<string>();
+    const failed = mine.flatMap((event) => {
+      if (event.type === 'hedgeWon') for (const loser of event.losers) losers.add(loser);
+      if (event.type === 'attemptCancelled' && losers.delete(event.deployment)) return [`${event.deployment} 499 hedge_lost`];
+      return event.type === 'attemptFailed' ? [`${event.deployment} ${event.status} ${event.code}`] : [];
+    });
     const listed = error.attempts.map((attempt) => `${attempt.deployment} ${attempt.status} ${attempt.code}`);
     if (listed.length !== started.length || listed.join() !== failed.join()) {
       fail(record, `error ${error.status} ${error.code} lists [${listed.join('; ')}], the call started [${started.join('; ')}] and reported failed [${failed.join('; ')}]`);

@@ -63,6 +63,10 @@ export interface RouterSpec {
     readonly cooldown_probe_requests?: number;
     readonly max_cooldown_time?: number;
     readonly fallbacks?: readonly Readonly<Record<string, readonly string[]>>[];
+    /** Hedging (DESIGN §12): seconds, a count, a ratio. */
+    readonly hedge_after?: number;
+    readonly max_hedges?: number;
+    readonly hedge_budget?: number;
   };
 }
 
@@ -79,6 +83,8 @@ export interface RequestSpec {
   readonly fallbacks?: readonly string[];
   readonly disable_fallbacks?: boolean;
   readonly cooldown_time?: number;
+  readonly hedge_after?: number;
+  readonly max_hedges?: number;
 }
 
 /**

@@ -33,6 +33,12 @@ export function routerEventLine(event: RouterEvent, time: string): string {
       return logfmt({ ...head, call: event.call, group: event.group, retry: event.retry, delay_ms: event.delayMs });
     case 'fallback':
       return logfmt({ ...head, call: event.call, from: event.from, to: event.to });
+    case 'hedgeStarted':
+      return logfmt({ ...head, call: event.call, group: event.group, deployment: event.deployment, hedge: event.hedge, after_ms: event.afterMs });
+    case 'hedgeSkipped':
+      return logfmt({ ...head, call: event.call, group: event.group, reason: event.reason });
+    case 'hedgeWon':
+      return logfmt({ ...head, call: event.call, group: event.group, winner: event.winner, losers: event.losers.join(',') });
     case 'cooldownStarted':
       return logfmt({ ...head, group: event.group, deployment: event.deployment, for_ms: event.until - event.at, reason: event.reason });
     case 'cooldownEnded':

@@ -8,6 +8,7 @@ import {
   allowedFailsPolicySchema,
   type DeploymentConfig,
   deploymentSchema,
+  hedgingSchema,
   litellmParamsSchema,
   retryPolicySchema,
   routerConfigSchema,
@@ -39,6 +40,7 @@ function knownRouterKeys(path: readonly PropertyKey[]): Iterable<string> | undef
   if (first === 'allowed_fails_policy') return Object.keys(allowedFailsPolicySchema.shape);
   if (first === 'model_list' && path.length === 2) return Object.keys(deploymentSchema.shape);
   if (first === 'model_group_alias' && path.length === 2) return ['model', 'hidden'];
+  if (first === 'model_group_hedging' && path.length === 2) return Object.keys(hedgingSchema.shape);
   return undefined;
 }
 
@@ -182,8 +184,10 @@ function referenceIssues(config: unknown, env: Env): ConfigIssue[] {
       issues.push({ path: `model_group_alias.${alias}`, message: `unknown model group "${group}"` });
     }
   }
-  for (const group of Object.keys(asRecord(root['model_group_retry_policy']) ?? {})) {
-    if (!groups.has(group)) issues.push({ path: `model_group_retry_policy.${group}`, message: `unknown model group "${group}"` });
+  for (const key of ['model_group_retry_policy', 'model_group_hedging']) {
+    for (const group of Object.keys(asRecord(root[key]) ?? {})) {
+      if (!groups.has(group)) issues.push({ path: `${key}.${group}`, message: `unknown model group "${group}"` });
+    }
   }
   return issues;
 }
@@ -241,6 +245,20 @@ function toSettings(config: RouterConfig, env: Env): RouterSettings {
       Object.entries(config.model_group_alias ?? {}).map(([alias, target]) =>
         typeof target === 'string' ? [alias, { group: target, hidden: false }] : [alias, { group: target.model, hidden: target.hidden ?? false }],
       ),
+    ),
+    hedging: new Map(
+      [...groups.keys()].map((group) => {
+        const own = config.model_group_hedging?.[group];
+        const after = own?.hedge_after ?? config.hedge_after;
+        return [
+          group,
+          {
+            afterMs: optionalMs(after),
+            maxHedges: own?.max_hedges ?? config.max_hedges ?? defaults.maxHedges,
+            budget: own?.hedge_budget ?? config.hedge_budget ?? defaults.hedgeBudget,
+          },
+        ];
+      }),
     ),
     routingStrategy: config.routing_strategy ?? 'simple-shuffle',
     routingStrategyArgs: config.routing_strategy_args ?? {},

@@ -32,6 +32,17 @@ export const allowedFailsPolicySchema = z.strictObject({
   InternalServerErrorAllowedFails: count.optional(),
 });
 
+/**
+ * Hedging of a model group (DESIGN §12): `hedge_after` seconds without a first content chunk start
+ * another attempt elsewhere in the group, up to `max_hedges` per attempt, within `hedge_budget`
+ * (extra attempts as a fraction of the group's hedged attempts over the last minute).
+ */
+export const hedgingSchema = z.strictObject({
+  hedge_after: positiveSeconds.optional(),
+  max_hedges: count.optional(),
+  hedge_budget: nonNegativeNumber.optional(),
+}, { error: expectedObject('an object of { hedge_after, max_hedges, hedge_budget }') });
+
 /** A deployment's `litellm_params`. Keys rxllm does not act on are kept and ignored, as LiteLLM's are. */
 export const litellmParamsSchema = z.looseObject({
   model: nonEmptyString,
@@ -146,6 +157,11 @@ export const routerConfigSchema = z.strictObject({
   max_cooldown_time: positiveSeconds.optional(),
   allowed_fails: count.optional(),
   allowed_fails_policy: allowedFailsPolicySchema.optional(),
+  /** Hedging for every model group (seconds); `model_group_hedging` overrides it per group. */
+  ...hedgingSchema.shape,
+  model_group_hedging: z
+    .record(z.string(), hedgingSchema, { error: expectedObject('an object of { model group: { hedge_after, max_hedges, hedge_budget } }') })
+    .optional(),
   /** Drop request fields a provider cannot take instead of refusing them (deployments may override). */
   drop_params: flag.optional(),
   /** Other names for model groups: `{ alias: group }`, or `{ alias: { model: group, hidden: true } }` to keep it off `/v1/models`. */
@@ -169,4 +185,5 @@ export type RouterConfig = z.output<typeof routerConfigSchema>;
 export type DeploymentConfig = z.output<typeof deploymentSchema>;
 export type RetryPolicy = z.output<typeof retryPolicySchema>;
 export type AllowedFailsPolicy = z.output<typeof allowedFailsPolicySchema>;
+export type HedgingConfig = z.output<typeof hedgingSchema>;
 export type RoutingStrategyName = (typeof routingStrategies)[number];

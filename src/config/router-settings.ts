@@ -50,6 +50,16 @@ export interface Deployment {
   readonly healthCheckTimeoutMs?: number | undefined;
 }
 
+/** A model group's hedging (DESIGN §12), router settings under `model_group_hedging`'s; milliseconds. */
+export interface GroupHedging {
+  /** No first content chunk after this long starts a hedge; undefined: hedging is off unless a request sets it. */
+  readonly afterMs: number | undefined;
+  /** Hedges per attempt at most. */
+  readonly maxHedges: number;
+  /** Hedges allowed per hedged attempt of the group, over the last minute (0.1: 10 % extra attempts). */
+  readonly budget: number;
+}
+
 /** The Router's settings after validation: typed, camelCase, milliseconds, defaults applied. */
 export interface RouterSettings {
   readonly deployments: readonly Deployment[];
@@ -77,6 +87,8 @@ export interface RouterSettings {
   readonly maxCooldownTimeMs: number;
   readonly allowedFails: number | undefined;
   readonly allowedFailsPolicy: AllowedFailsPolicy | undefined;
+  /** Hedging per model group: every group has an entry. */
+  readonly hedging: ReadonlyMap<string, GroupHedging>;
   /** `model_group_alias`: a name a request may use for a model group, and whether `/v1/models` lists it. */
   readonly modelGroupAlias: ReadonlyMap<string, { readonly group: string; readonly hidden: boolean }>;
 }
@@ -94,6 +106,8 @@ export const defaults = {
    * down for good then costs one probe call every five minutes.
    */
   maxCooldownTimeSeconds: 300,
+  maxHedges: 1,
+  hedgeBudget: 0.1,
   openaiApiBase: 'https://api.openai.com/v1',
 } as const;
 

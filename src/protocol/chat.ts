@@ -47,6 +47,10 @@ export interface RouterRequestExtras {
   mock_testing_fallbacks?: boolean;
   /** Cooldown for a deployment this call cools, in seconds (0: this call cools nothing). */
   cooldown_time?: number;
+  /** Seconds without a first content chunk after which another deployment of the group is tried too (hedging). */
+  hedge_after?: number;
+  /** Hedges per attempt at most (0: none for this call). */
+  max_hedges?: number;
   /** LiteLLM's labels for the call: kept for logs and routing, never sent upstream. */
   metadata?: Record<string, unknown>;
   /** LiteLLM's tags: kept for logs and routing, never sent upstream. */

@@ -268,6 +268,8 @@ export function attempt$(core: RouterCore, call: CallState, deployment: Deployme
         reportFailure(at, { kind: 'timeout', status: 408, code: 'deadline_exceeded' }, undefined, call.deadlineCounts && !hung);
         return;
       }
+      // Another attempt of this call answered while this one was in flight: it lost a hedge race (DESIGN §12).
+      if (call.committedTo !== undefined && call.committedTo !== deployment) call.loseHedge(attempt, at);
       emit(core, () => ({
         type: 'attemptCancelled',
         call: call.id,

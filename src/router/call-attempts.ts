@@ -8,6 +8,7 @@ import { defaultRetryWait, type RetryWaitRules } from '../policies/retry-with-ba
 import { attempt$, type CallOutput } from './attempt.js';
 import type { CallState } from './call-state.js';
 import { fallbackTargets, hasSpecificFallbacks } from './fallback-targets.js';
+import { hedgedAttempt$, hedgingOf } from './hedged-attempt.js';
 import { pickDeployment } from './pick-deployment.js';
 import { allowedRetries, isRetryable } from './retry-rules.js';
 import { emit, type RouterCore } from './router-core.js';
@@ -57,7 +58,8 @@ export function callAttempts$(core: RouterCore, call: CallState): Observable<Cal
   const attemptIn = (retries: GroupRetries): Observable<CallOutput> =>
     defer(() => {
       retries.current = retries.next ?? retries.current;
-      return attempt$(core, call, retries.current);
+      const hedging = hedgingOf(core, call, retries.current.group);
+      return hedging === undefined ? attempt$(core, call, retries.current) : hedgedAttempt$(core, call, retries.current, hedging);
     });
 
   /** Starts a group: its first pick, or the error that ends the group before any attempt. */
@@ -95,6 +97,9 @@ export function callAttempts$(core: RouterCore, call: CallState): Observable<Cal
 
   /** The retry of `frame`'s group after `error`, or undefined when it has none left. */
   const retry = (frame: GroupFrame, retries: GroupRetries, error: unknown): Observable<CallOutput> | undefined => {
+    // After a race of hedges (DESIGN §12) the attempt whose error ended it is the one retried from:
+    // its `num_retries`, and whether the retry goes back to it.
+    if (call.lastFailed !== undefined && call.lastFailed.group === frame.group) retries.current = call.lastFailed;
     const allowed = allowedRetries(error, {
       requestNumRetries: call.request.numRetries,
       retryPolicy: retries.retryPolicy,

@@ -30,6 +30,8 @@ export class CallState {
   committedTo: Deployment | undefined;
   /** When the attempt at `committedTo` started (router clock): the commit's upstream time is measured from it. */
   committedStartedAt: number | undefined;
+  /** The deployment of the latest failed attempt: after a hedge race, the one whose error ended it. */
+  lastFailed: Deployment | undefined;
 
   constructor(
     readonly id: number,
@@ -60,6 +62,7 @@ export class CallState {
   /** Records a failed attempt; returns false if it had already ended. */
   failAttempt(attempt: OpenAttempt, error: RxllmError, at: number): boolean {
     if (!this.closeAttempt(attempt)) return false;
+    this.lastFailed = attempt.deployment;
     if (!this.failed.includes(attempt.deployment.id)) this.failed.push(attempt.deployment.id);
     this.records.push({
       deployment: attempt.deployment.id,
@@ -69,6 +72,19 @@ export class CallState {
       durationMs: at - attempt.startedAt,
     });
     return true;
+  }
+
+  /**
+   * Records an attempt that lost a hedge race (DESIGN §12): it ends as cancelled, not failed (the
+   * deployment is not blamed, nor skipped by a retry), yet it was started and so is listed.
+   */
+  loseHedge(attempt: OpenAttempt, at: number): void {
+    this.records.push({ deployment: attempt.deployment.id, group: attempt.deployment.group, code: 'hedge_lost', status: 499, durationMs: at - attempt.startedAt });
+  }
+
+  /** Deployments with an attempt of this call in flight: a hedge never goes to one of them. */
+  inFlight(): string[] {
+    return this.open.map((attempt) => attempt.deployment.id);
   }
 
   /** Ends an attempt without a record (success, or the caller went away); false if already ended. */

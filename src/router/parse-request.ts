@@ -24,6 +24,8 @@ const commonFields = {
   mock_timeout: flag.nullish(),
   mock_testing_fallbacks: flag.nullish(),
   cooldown_time: nonNegativeSeconds.nullish(),
+  hedge_after: positiveSeconds.nullish(),
+  max_hedges: count.nullish(),
   metadata: z.record(z.string(), z.unknown(), { error: 'expected an object' }).nullish(),
   tags: z.array(z.string({ error: 'expected a string' }), { error: 'expected a list of strings' }).nullish(),
 };
@@ -47,6 +49,8 @@ export const extraKeys = [
   'mock_timeout',
   'mock_testing_fallbacks',
   'cooldown_time',
+  'hedge_after',
+  'max_hedges',
   // LiteLLM's, not the provider's: kept for logs and routing, never forwarded (an OpenAI `metadata`
   // would be stored with the completion upstream, and other providers reject both).
   'metadata',
@@ -71,6 +75,10 @@ export interface ParsedRequest {
   readonly mockTimeout: boolean;
   readonly mockTestingFallbacks: boolean;
   readonly cooldownTimeMs: number | undefined;
+  /** Overrides the group's `hedge_after` for this call (DESIGN §12). */
+  readonly hedgeAfterMs: number | undefined;
+  /** Overrides the group's `max_hedges`; 0 turns hedging off for this call. */
+  readonly maxHedges: number | undefined;
   /** LiteLLM's `metadata`: the caller's own labels for this call. */
   readonly metadata: Readonly<Record<string, unknown>> | undefined;
   /** LiteLLM's `tags`. */
@@ -137,6 +145,8 @@ export function parseRequest(request: AnyRouterRequest, kind: CallKind = chatKin
     mockTimeout: value.mock_timeout ?? false,
     mockTestingFallbacks: value.mock_testing_fallbacks ?? false,
     cooldownTimeMs: optionalMs(value.cooldown_time),
+    hedgeAfterMs: optionalMs(value.hedge_after),
+    maxHedges: value.max_hedges ?? undefined,
     metadata: value.metadata ?? undefined,
     tags: value.tags ?? undefined,
   };

@@ -75,8 +75,10 @@ function byOrder(deployments: readonly Deployment[]): (readonly Deployment[])[] 
  * full; `RateLimitError` `rate_limit_exceeded` (`retryAfter` = the rest of the minute) when the
  * strategy accepts none. A retry's pick returns undefined instead, so the call ends with the upstream
  * error of its last attempt.
+ *
+ * `exclude` names deployments never to pick, whatever else is left: a hedge's (DESIGN §12).
  */
-export function pickDeployment(core: RouterCore, call: CallState, group: string, forRetry: boolean): Deployment | undefined {
+export function pickDeployment(core: RouterCore, call: CallState, group: string, forRetry: boolean, exclude?: readonly string[]): Deployment | undefined {
   const all = core.settings.groups.get(group) ?? [];
   const now = core.scheduler.now();
   const { store } = core;
@@ -92,6 +94,7 @@ export function pickDeployment(core: RouterCore, call: CallState, group: string,
   const freshStates: DeploymentState[] = anyFailed ? [] : openStates;
   const probeLimit = core.settings.cooldownProbeRequests;
   for (const deployment of all) {
+    if (exclude?.includes(deployment.id)) continue;
     const state = store.get(deployment.id);
     if (isCooling(state, now) || probeSlotsFull(state, probeLimit)) continue;
     healthy += 1;

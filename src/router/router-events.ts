@@ -41,6 +41,26 @@ export type RouterEvent =
       readonly latencyMs: number;
     }
   | { readonly type: 'retry'; readonly call: number; readonly group: string; readonly retry: number; readonly delayMs: number; readonly at: number }
+  /**
+   * DESIGN §12: the attempt(s) of the call had no first content chunk after `afterMs`, so one more
+   * started at `deployment` (the `hedge`-th of this attempt); its own `attemptStarted` follows.
+   */
+  | {
+      readonly type: 'hedgeStarted';
+      readonly call: number;
+      readonly group: string;
+      readonly deployment: string;
+      readonly hedge: number;
+      readonly afterMs: number;
+      readonly at: number;
+    }
+  /** A hedge was due but did not start: the group's `hedge_budget` was spent, or no other deployment could take it. */
+  | { readonly type: 'hedgeSkipped'; readonly call: number; readonly group: string; readonly reason: 'budget' | 'no_deployment'; readonly at: number }
+  /**
+   * Of a call's racing attempts, `winner` delivered content first; `losers` (still in flight) are
+   * aborted in this tick, each then reported `attemptCancelled`, never failed.
+   */
+  | { readonly type: 'hedgeWon'; readonly call: number; readonly group: string; readonly winner: string; readonly losers: readonly string[]; readonly at: number }
   | { readonly type: 'fallback'; readonly call: number; readonly from: string; readonly to: string; readonly at: number }
   | {
       readonly type: 'cooldownStarted';

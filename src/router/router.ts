@@ -33,6 +33,7 @@ import { type CallKind, type CallOutput, chatKind, embeddingKind, textCompletion
 import type { AnyRouterRequest } from './parse-request.js';
 import { call$ } from './call-pipeline.js';
 import { defaultProvider } from './default-provider.js';
+import { HedgeBudget } from './hedge-budget.js';
 import type { RouterCore } from './router-core.js';
 import type { CallInfo, RouterEvent } from './router-events.js';
 import { healthEvents } from './health-events.js';
@@ -126,6 +127,7 @@ export class Router {
       scheduler,
       random: options.random ?? Math.random,
       events,
+      hedgeBudgets: new Map([...settings.hedging].map(([group, hedging]) => [group, new HedgeBudget(hedging.budget)])),
       lifecycle: { closed: false },
     };
     this.deployments$ = this.store.all$;
