@@ -23,7 +23,11 @@ export interface CliIo {
   readonly signals: StopSignalSource;
 }
 
-const stdoutLines = batchedLines((text) => process.stdout.write(text));
+/** PIPE_BUF on Linux: the longest write a pipe never interleaves with another writer's. */
+const pipeAtomicBytes = 4096;
+
+// A worker shares the primary's stdout with the other workers: whole lines only (see atomicBytes).
+const stdoutLines = batchedLines((text) => process.stdout.write(text), isClusterWorker() ? { atomicBytes: pipeAtomicBytes } : {});
 // Whatever is pending when the process exits is still written (the write is synchronous for files and pipes).
 process.once('exit', stdoutLines.flush);
 
