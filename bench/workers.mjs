@@ -106,7 +106,9 @@ async function main() {
   for (const kind of ['json', 'sse']) {
     for (const target of targets) {
       results[`${kind} ${target.name}`] = { rps: [], lat: [], bad: 0, cpu: [], util: [], mockCpu: [] };
-      await cannon(target.url, kind, 1); // warm-up: JIT, connection pools
+      // Warm-up: JIT, connection pools. Two workers warm up separately, each on half the calls: a
+      // short warm-up would price the second worker's JIT against the first's steady state.
+      await cannon(target.url, kind, quick ? 1 : 3);
     }
   }
   for (let round = 0; round < rounds; round++) {

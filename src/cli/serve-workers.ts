@@ -70,7 +70,7 @@ export function serveWorkers(io: CliIo, options: ServeWorkersOptions): Promise<n
   return new Promise<number>((resolve) => {
     let phase: 'starting' | 'serving' | 'stopping' = 'starting';
     let exitCode = 0;
-    let byUs = false;
+    let bySignal = false;
     let backstop: Subscription | undefined;
     const slots: Slot[] = Array.from({ length: options.count }, (_, i) => ({
       index: i + 1,
@@ -90,7 +90,7 @@ export function serveWorkers(io: CliIo, options: ServeWorkersOptions): Promise<n
     const finish = (): void => {
       backstop?.unsubscribe();
       stopListening();
-      if (byUs) log('info', 'stopped', { workers: options.count });
+      if (bySignal) log('info', 'stopped', { workers: options.count });
       resolve(exitCode);
     };
 
@@ -143,7 +143,7 @@ export function serveWorkers(io: CliIo, options: ServeWorkersOptions): Promise<n
       if (phase === 'stopping') {
         if (code !== 0) {
           exitCode = 1;
-          if (byUs) log('warn', 'worker stopped abnormally', fields);
+          if (bySignal) log('warn', 'worker stopped abnormally', fields);
         }
         if (running().length === 0) finish();
         return;
@@ -177,7 +177,7 @@ export function serveWorkers(io: CliIo, options: ServeWorkersOptions): Promise<n
 
     const stopListening = onStopSignals(io.signals, {
       first: (signal) => {
-        byUs = true;
+        bySignal = true;
         log('info', 'shutting down: every worker refuses new calls and drains its in-flight calls', { signal, workers: running().length });
         stopAll(signal);
       },
