@@ -5,7 +5,7 @@
 //
 //   npm run bench                     all sections
 //   npm run bench -- --quick          shorter runs (a smoke test of the harness, not figures to quote)
-//   npm run bench -- pipeline proxy   only these sections (pipeline, proxy, scale, adapters, metrics, hedging)
+//   npm run bench -- pipeline proxy   only these sections (pipeline, proxy, scale, adapters, metrics, hedging, workers)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -26,6 +26,8 @@ const sections = [
   { name: 'metrics', script: 'metrics.mjs', core: coreFor('client') },
   // Hedging against a heavy tail (DESIGN §12): the Router here, its fake upstream on the other core.
   { name: 'hedging', script: 'hedging.mjs', core: coreFor('server') },
+  // --num_workers 1 against 2: unpinned, since two workers need both cores.
+  { name: 'workers', script: 'workers.mjs' },
 ].filter((section) => chosen.length === 0 || chosen.includes(section.name));
 
 function cpuModel() {

@@ -26,3 +26,21 @@ describe('batchedLines', () => {
     expect(writes).toEqual(['last words\n']);
   });
 });
+
+describe('batchedLines with atomicBytes (workers sharing one stdout pipe)', () => {
+  it('never writes more than atomicBytes at once unless one line is longer; every line arrives whole, in order', async () => {
+    const writes: string[] = [];
+    const out = batchedLines((text) => writes.push(text), { atomicBytes: 64 });
+    const lines = Array.from({ length: 40 }, (_, i) => `msg=request n=${i} model=ünïcödé ${'x'.repeat(i % 7)}`);
+    for (const line of lines) out.line(line);
+    out.line('y'.repeat(100));
+    out.line('z=1');
+    await nextTurn();
+    for (const text of writes) {
+      expect(text.endsWith('\n')).toBe(true);
+      if (!text.startsWith('yyy')) expect(Buffer.byteLength(text)).toBeLessThanOrEqual(64);
+    }
+    expect(writes.length).toBeGreaterThan(10);
+    expect(writes.join('')).toBe(`${[...lines, 'y'.repeat(100), 'z=1'].join('\n')}\n`);
+  });
+});

@@ -3,7 +3,7 @@ import { parseCliArgs, UsageError } from '../../src/cli/parse-cli-args.js';
 
 describe('parseCliArgs', () => {
   it('defaults to the bundled config on 127.0.0.1:4000', () => {
-    expect(parseCliArgs([])).toEqual({ kind: 'serve', config: undefined, port: 4000, host: '127.0.0.1', debug: false });
+    expect(parseCliArgs([])).toEqual({ kind: 'serve', config: undefined, port: 4000, host: '127.0.0.1', debug: false, numWorkers: 1 });
   });
 
   it('reads --config, --port and --host, long and short', () => {
@@ -13,6 +13,7 @@ describe('parseCliArgs', () => {
       port: 8080,
       host: '0.0.0.0',
       debug: false,
+      numWorkers: 1,
     });
     expect(parseCliArgs(['-c', 'c.yaml', '-p', '0'])).toMatchObject({ config: 'c.yaml', port: 0 });
     expect(parseCliArgs(['--port=9000'])).toMatchObject({ port: 9000 });
@@ -33,9 +34,25 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--detailed_debug'])).toMatchObject({ kind: 'serve', debug: true });
   });
 
-  it("takes LiteLLM's --num_workers 1, and says plainly that more workers are not there yet", () => {
-    expect(parseCliArgs(['--num_workers', '1'])).toMatchObject({ kind: 'serve' });
-    expect(() => parseCliArgs(['--num_workers', '4'])).toThrow(/--num_workers: rxllm runs one process for now \(got "4"\)/);
+  it("reads LiteLLM's --num_workers, or its NUM_WORKERS variable when the flag is not given", () => {
+    expect(parseCliArgs(['--num_workers', '1'])).toMatchObject({ kind: 'serve', numWorkers: 1 });
+    expect(parseCliArgs(['--num_workers', '4'])).toMatchObject({ kind: 'serve', numWorkers: 4 });
+    expect(parseCliArgs(['--num_workers=2'])).toMatchObject({ numWorkers: 2 });
+    expect(parseCliArgs([], { NUM_WORKERS: '3' })).toMatchObject({ numWorkers: 3 });
+    expect(parseCliArgs(['--num_workers', '2'], { NUM_WORKERS: '8' })).toMatchObject({ numWorkers: 2 });
+    expect(parseCliArgs([], { NUM_WORKERS: '' })).toMatchObject({ numWorkers: 1 });
+  });
+
+  it('rejects a worker count that is not a whole number from 1, naming the flag or the variable', () => {
+    for (const text of ['0', 'abc', '-1', '1.5', '', ' 2', '2x', '99999999999999999999']) {
+      expect(() => parseCliArgs([`--num_workers=${text}`]), text).toThrow(
+        new UsageError(`--num_workers: expected a whole number of worker processes, 1 or more, got "${text}"`),
+      );
+    }
+    expect(() => parseCliArgs([], { NUM_WORKERS: 'four' })).toThrow(
+      new UsageError('NUM_WORKERS: expected a whole number of worker processes, 1 or more, got "four"'),
+    );
+    expect(() => parseCliArgs(['--num_workers'])).toThrow(UsageError);
   });
 
   it('rejects unknown flags, positionals, missing values and bad ports', () => {

@@ -66,6 +66,31 @@ describe('runCli', () => {
     }
   });
 
+  it('--num_workers 0 or abc (or NUM_WORKERS=abc) names the flag (the variable), prints the usage and returns 2', async () => {
+    for (const [argv, env, named] of [
+      [['--num_workers', '0'], {}, '--num_workers: expected a whole number of worker processes, 1 or more, got "0"'],
+      [['--num_workers', 'abc'], {}, '--num_workers: expected a whole number of worker processes, 1 or more, got "abc"'],
+      [[], { NUM_WORKERS: 'abc' }, 'NUM_WORKERS: expected a whole number of worker processes, 1 or more, got "abc"'],
+    ] as const) {
+      const { io, stderr, stdout } = fakeIo(env);
+      expect(await runCli(['--config', configPath, '--port', '0', ...argv], io)).toBe(2);
+      expect(stderr.join('\n').startsWith(`rxllm: ${named}\n`)).toBe(true);
+      expect(stderr.join('\n')).toContain('Usage: rxllm');
+      expect(stdout).toEqual([]);
+    }
+  });
+
+  it('with --num_workers 2, a bad config is reported once, before any worker is forked, and returns 1', async () => {
+    const bad = join(dir, 'bad-workers.yaml');
+    await writeFile(bad, 'model_list:\n  - model_name: a\n    litellm_params: { model: openai/a, timeout: -1 }\n');
+    const { io, stderr, stdout } = fakeIo();
+    // Were it to fork, the worker would be this test runner's own entry script: the spec would hang or crash.
+    expect(await runCli(['--config', bad, '--port', '0', '--num_workers', '2'], io)).toBe(1);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]?.match(/model_list\[0\]\.litellm_params\.timeout: expected a positive number of seconds/g)).toHaveLength(1);
+    expect(stdout).toEqual([]);
+  });
+
   it('serves until SIGTERM, then returns 0', async () => {
     const { io, stdout, signals } = fakeIo();
     const exit = runCli(['--config', configPath, '--port', '0'], io);

@@ -16,17 +16,20 @@ export interface CliProcess {
 
 /**
  * Spawns `node --import tsx src/cli/main.ts ...args`: one process, so signals reach the CLI itself.
+ * `detached`: in a process group of its own (with the workers it forks), so a spec can signal the
+ * whole group as a terminal's Ctrl-C does (`process.kill(-child.pid, 'SIGINT')`).
  *
  * @example
  * const cli = spawnCli(['--config', path, '--port', '0']);
  * const url = /url=(\S+)/.exec(await cli.waitForLine(/listening/))?.[1];
  */
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env, { detached = false } = {}): CliProcess {
   return track(
     spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
       cwd: repoRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached,
     }),
   );
 }

@@ -21,7 +21,10 @@ function hedgedConfig(ids: readonly string[] = ['a', 'b'], settings: Partial<Rou
 
 /** The router's events, one line each, from `describe` below; kept in `log`. */
 function record(router: Router, log: string[], at: () => number): void {
-  router.events$.subscribe((event) => log.push(`${at()} ${line(event)}`));
+  // The call-level events (callStarted, callSucceeded, ...) frame every call the same way: left out here.
+  router.events$.subscribe((event) => {
+    if (!event.type.startsWith('call')) log.push(`${at()} ${line(event)}`);
+  });
 }
 
 function line(event: RouterEvent): string {
@@ -42,7 +45,7 @@ function line(event: RouterEvent): string {
     case 'cooldownEnded':
       return `${event.type} ${event.deployment}`;
     default:
-      return `${event.type} ${event.deployment}`;
+      return 'deployment' in event ? `${event.type} ${event.deployment}` : event.type;
   }
 }
 

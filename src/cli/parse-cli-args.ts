@@ -12,6 +12,8 @@ export type CliCommand =
       readonly host: string;
       /** `--debug` / `--detailed_debug`: a log line per attempt, retry, fallback and cooldown. */
       readonly debug: boolean;
+      /** `--num_workers` (or `NUM_WORKERS`): processes serving the one port; 1 is a single process, no cluster. */
+      readonly numWorkers: number;
     };
 
 /** A command line rxllm cannot run: printed with the usage, exit code 2. */
@@ -22,7 +24,7 @@ export class UsageError extends Error {
 export const defaultPort = 4000;
 export const defaultHost = '127.0.0.1';
 
-export const usage = `Usage: rxllm [--config config.yaml] [--port ${defaultPort}] [--host ${defaultHost}] [--debug]
+export const usage = `Usage: rxllm [--config config.yaml] [--port ${defaultPort}] [--host ${defaultHost}] [--num_workers 1] [--debug]
 
 An OpenAI-compatible proxy that runs LiteLLM config.yaml files on rxllm's Router.
 
@@ -32,16 +34,28 @@ Options:
       --host <host>    address to listen on (default: ${defaultHost}; 0.0.0.0 for every interface)
       --debug          also log every attempt, retry, fallback and cooldown (level=debug);
                        --detailed_debug is the same (LiteLLM's flag)
-      --num_workers 1  LiteLLM's flag; rxllm runs one process for now
+      --num_workers <n>
+                       worker processes serving the one port (default 1: a single process);
+                       a worker that dies is restarted (LiteLLM's flag)
   -v, --version        print rxllm's version
   -h, --help           show this help
 
 Environment: LITELLM_LOG=DEBUG|INFO|WARNING|ERROR: the least severe level logged after startup (default INFO).
+NUM_WORKERS=<n>: as --num_workers when the flag is not given (LiteLLM's variable).
 
 Endpoints: POST /v1/chat/completions, /v1/completions, /v1/embeddings; GET /v1/models, /v1/models/{model},
 /v1/model/info, /health (probes every deployment), /health/liveliness, /health/readiness, /v1/router/events (SSE);
 the live page: /ui.
-SIGTERM or SIGINT drains in-flight calls (up to 30 s) and exits 0; a second signal aborts them.`;
+SIGTERM or SIGINT drains in-flight calls (up to 30 s) and exits 0, every worker's; a second signal aborts them.`;
+
+/** `--num_workers` / `NUM_WORKERS`: a whole number from 1 up; `source` names where it came from. */
+function parseNumWorkers(text: string, source: string): number {
+  const count = Number(text);
+  if (!/^\d+$/.test(text) || count < 1 || !Number.isSafeInteger(count)) {
+    throw new UsageError(`${source}: expected a whole number of worker processes, 1 or more, got "${text}"`);
+  }
+  return count;
+}
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -50,13 +64,14 @@ function parsePort(text: string): number {
 }
 
 /**
- * Parses rxllm's command line (`process.argv.slice(2)`).
+ * Parses rxllm's command line (`process.argv.slice(2)`), and the environment variables that stand
+ * for a flag (`NUM_WORKERS`, as in LiteLLM; the flag wins).
  *
- * @throws UsageError for unknown flags, missing values or a bad port.
+ * @throws UsageError for unknown flags, missing values, a bad port or worker count.
  * @example
- * parseCliArgs(['--config', 'config.yaml', '--port', '8080']) // { kind: 'serve', config: 'config.yaml', port: 8080, host: '127.0.0.1' }
+ * parseCliArgs(['--config', 'config.yaml', '--port', '8080']) // { kind: 'serve', config: 'config.yaml', port: 8080, host: '127.0.0.1', debug: false, numWorkers: 1 }
  */
-export function parseCliArgs(argv: readonly string[]): CliCommand {
+export function parseCliArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): CliCommand {
   let values: {
     config?: string | undefined;
     port?: string | undefined;
@@ -88,13 +103,6 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   }
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
-  if (values.num_workers !== undefined && values.num_workers !== '1') {
-    // Said plainly rather than accepted and ignored: a LiteLLM command line asking for N workers
-    // would otherwise get one and never know.
-    throw new UsageError(
-      `--num_workers: rxllm runs one process for now (got "${values.num_workers}"); run several behind a load balancer, each with its own port`,
-    );
-  }
   if (values.host === '') throw new UsageError('--host: expected an address');
   if (values.config === '') throw new UsageError('--config: expected a file');
   return {
@@ -103,5 +111,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     port: values.port === undefined ? defaultPort : parsePort(values.port),
     host: values.host ?? defaultHost,
     debug: values.debug === true || values.detailed_debug === true,
+    numWorkers: numWorkers(values.num_workers, env['NUM_WORKERS']),
   };
+}
+
+function numWorkers(flag: string | undefined, env: string | undefined): number {
+  if (flag !== undefined) return parseNumWorkers(flag, '--num_workers');
+  // An empty variable is an unset one (`NUM_WORKERS= rxllm`), as shells and container specs write it.
+  if (env !== undefined && env !== '') return parseNumWorkers(env, 'NUM_WORKERS');
+  return 1;
 }

@@ -3,14 +3,23 @@ import { logfmt } from '../proxy/logfmt.js';
 import type { ListenAddress } from '../proxy/create-proxy-server.js';
 
 /**
- * What the proxy says when it starts, as logfmt lines: where it listens, which config, the model
- * groups, whether auth is on, and each config key it ignores. Never a key's value.
+ * What the proxy says when it starts, as logfmt lines: where it listens, which config (and, with
+ * `--num_workers`, how many workers and their pids), the model groups, whether auth is on, and each
+ * config key it ignores. Never a key's value.
  */
-export function startupLines(address: ListenAddress, configPath: string, config: ProxyConfig): string[] {
+export function startupLines(address: ListenAddress, configPath: string, config: ProxyConfig, workerPids?: readonly number[]): string[] {
   const time = new Date().toISOString();
   const { settings } = config;
   const lines = [
-    logfmt({ time, level: 'info', msg: 'rxllm proxy listening', url: address.url, config: configPath }),
+    logfmt({
+      time,
+      level: 'info',
+      msg: 'rxllm proxy listening',
+      url: address.url,
+      config: configPath,
+      workers: workerPids?.length,
+      pids: workerPids?.join(','),
+    }),
     logfmt({
       time,
       level: 'info',
