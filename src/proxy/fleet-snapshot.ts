@@ -34,6 +34,8 @@ export interface FleetDeployment {
   readonly inFlight: number;
   /** Null when not cooling. `until` is scheduler ms; `msLeft` is counted from the snapshot's `now`. */
   readonly cooldown: { readonly until: number; readonly reason: string | null; readonly msLeft: number } | null;
+  /** Null unless half-open (DESIGN §12): its cooldown ended and it takes only probe calls until one succeeds. */
+  readonly halfOpen: { readonly probesInFlight: number } | null;
   readonly totals: DeploymentState['totals'];
   /** Calls that counted for health in the last minute (client faults such as 400 do not), and how many failed. */
   readonly lastMinute: { readonly calls: number; readonly successes: number; readonly failures: number };
@@ -62,6 +64,8 @@ function lastMinute(state: DeploymentState, now: number): FleetDeployment['lastM
 /** `state`'s dashboard health at `now`. */
 export function deploymentHealth(state: DeploymentState, now: number): DeploymentHealth {
   if (isCooling(state, now)) return 'cooling';
+  // On probation after a cooldown: a partial outage until a probe succeeds.
+  if (state.halfOpen !== undefined) return 'partial';
   const latest = state.health[state.health.length - 1];
   return latest !== undefined && latest.at > now - healthWindowMs && latest.failures > 0 ? 'partial' : 'healthy';
 }
@@ -79,6 +83,7 @@ function fleetDeployment(deployment: Deployment, state: DeploymentState, now: nu
       isCooling(state, now) && state.cooldownUntil !== undefined
         ? { until: state.cooldownUntil, reason: state.cooldownReason ?? null, msLeft: state.cooldownUntil - now }
         : null,
+    halfOpen: state.halfOpen === undefined ? null : { probesInFlight: state.halfOpen.probesInFlight },
     totals: state.totals,
     lastMinute: lastMinute(state, now),
     samples: state.latencies.map((sample) => ({ at: sample.at, latencyMs: sample.latencyMs, ttftMs: sample.ttftMs, timedOut: sample.timedOut })),

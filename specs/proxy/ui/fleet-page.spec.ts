@@ -159,7 +159,8 @@ describe('GET /ui', { timeout: 45_000 }, () => {
       expect(await card(id).locator('[data-sparkline="ttfc"] path').count()).toBe(2);
       await expect.poll(() => card(id).locator('[data-success-rate]').textContent()).toBe('100 %');
     }
-    expect(await page.locator('[data-in-flight]').allTextContents()).toEqual(['0', '0']);
+    // In flight comes with the throttled deployments snapshot (every 500 ms at most), after the events that fed the sparklines.
+    await expect.poll(() => page.locator('[data-in-flight]').allTextContents()).toEqual(['0', '0']);
   });
 
   it('turns a deployment "cooling" with its time left ticking once its upstream fails, and back after the cooldown', async () => {
@@ -202,10 +203,10 @@ describe('GET /ui', { timeout: 45_000 }, () => {
   it('lists event types it does not know with their fields, and keeps drawing', async () => {
     await openWithKey();
     await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection')).toBe('live');
-    // An event type a later rxllm may add (hedging), pushed where the router publishes its events.
+    // An event type a later rxllm may add, pushed where the router publishes its events.
     const events = (proxy.router as unknown as { core: { events: { next(event: unknown): void } } }).core.events;
-    events.next({ type: 'hedgeStarted', call: 7, group: 'gpt-4o', deployment: 'westeu', afterMs: 250, at: Date.now() });
-    const item = page.locator('[data-events] [data-event-type="hedgeStarted"]');
+    events.next({ type: 'budgetWarning', call: 7, group: 'gpt-4o', deployment: 'westeu', afterMs: 250, at: Date.now() });
+    const item = page.locator('[data-events] [data-event-type="budgetWarning"]');
     await expect.poll(() => item.count()).toBe(1);
     expect(await item.textContent()).toContain('afterMs=250');
     await streamCall(proxy.url);

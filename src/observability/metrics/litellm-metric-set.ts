@@ -127,6 +127,18 @@ export function litellmMetricSet(registry: Registry, onScrape: { deploymentState
       labelNames: ['requested_model'],
       registry,
     }),
+    hedges: new LabelledCounter({
+      name: 'rxllm_hedges_total',
+      help: 'Hedges (DESIGN §12) by outcome: started, won (by the hedge or the attempt it raced), skipped_budget, skipped_no_deployment',
+      labelNames: ['model_group', 'outcome'],
+      registry,
+    }),
+    probes: new LabelledCounter({
+      name: 'rxllm_probes_total',
+      help: 'Calls to half-open deployments after a cooldown (DESIGN §12) by result: started, succeeded (the deployment takes all traffic again), failed (cooled again, longer)',
+      labelNames: [...deployment, 'result'],
+      registry,
+    }),
   };
 }
 

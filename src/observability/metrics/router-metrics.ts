@@ -94,8 +94,8 @@ const timeoutKinds: Readonly<Record<string, string>> = {
  * `litellm_llm_api_latency_metric`, `litellm_llm_api_time_to_first_token_metric`,
  * `litellm_request_total_latency_metric`, `litellm_overhead_latency_metric`,
  * `litellm_in_flight_requests`, `litellm_proxy_total_requests_metric`,
- * `litellm_proxy_failed_requests_metric`, plus `rxllm_timeouts_total{kind}` and
- * `rxllm_stream_errors_after_commit_total`.
+ * `litellm_proxy_failed_requests_metric`, plus `rxllm_timeouts_total{kind}`,
+ * `rxllm_stream_errors_after_commit_total`, `rxllm_hedges_total{outcome}` and `rxllm_probes_total{result}`.
  *
  * @example
  * const metrics = routerMetrics(router);
@@ -121,8 +121,10 @@ export function routerMetrics(router: Router, options: RouterMetricsOptions = {}
     deploymentState: () => {
       const states = snapshot();
       for (const [id, record] of deployments) {
-        const cooling = states.get(id)?.cooldownUntil !== undefined;
-        set.deploymentState.set(record.labels, cooling ? 2 : record.partial ? 1 : 0);
+        const state = states.get(id);
+        const cooling = state?.cooldownUntil !== undefined;
+        // Half-open (on probation after a cooldown, DESIGN §12) is a partial outage until a probe succeeds.
+        set.deploymentState.set(record.labels, cooling ? 2 : record.partial || state?.halfOpen !== undefined ? 1 : 0);
       }
     },
     inFlight: () => {
@@ -222,6 +224,23 @@ export function routerMetrics(router: Router, options: RouterMetricsOptions = {}
       case 'callCancelled':
         endCall(event.call);
         return;
+      case 'hedgeStarted':
+        set.hedges.of({ model_group: event.group, outcome: 'started' }).value += 1;
+        return;
+      case 'hedgeWon':
+        set.hedges.of({ model_group: event.group, outcome: 'won' }).value += 1;
+        return;
+      case 'hedgeSkipped':
+        set.hedges.of({ model_group: event.group, outcome: `skipped_${event.reason}` }).value += 1;
+        return;
+      case 'probeStarted':
+      case 'probeSucceeded':
+      case 'probeFailed': {
+        const record = deployments.get(event.deployment);
+        const result = event.type === 'probeStarted' ? 'started' : event.type === 'probeSucceeded' ? 'succeeded' : 'failed';
+        if (record !== undefined) set.probes.of({ ...record.labels, result }).value += 1;
+        return;
+      }
       default:
         return;
     }

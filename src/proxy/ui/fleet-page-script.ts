@@ -145,7 +145,8 @@ export const fleetPageScript = String.raw`
       text = 'Cooling · ' + (left / 1000).toFixed(1) + ' s left';
     } else {
       delete p.badge.dataset.secondsLeft;
-      if (info.state === 'partial') text = 'Partial';
+      if (info.halfOpen) text = 'Probing · ' + info.halfOpen.probesInFlight + ' in flight';
+      else if (info.state === 'partial') text = 'Partial';
       else if (info.state !== 'healthy') text = String(info.state);
     }
     p.badge.dataset.state = info.state;
@@ -249,7 +250,13 @@ export const fleetPageScript = String.raw`
       case 'retry': return e.group + ': retry ' + e.retry + (e.delayMs ? ' after ' + ms(e.delayMs) : '');
       case 'fallback': return 'Fallback from ' + e.from + ' to ' + e.to;
       case 'cooldownStarted': return e.deployment + ' cooling for ' + seconds(e.until - e.at) + (e.reason ? ' after ' + e.reason : '');
-      case 'cooldownEnded': return e.deployment + ' back in rotation';
+      case 'cooldownEnded': return e.deployment + ' cooldown over: on probation';
+      case 'probeStarted': return e.deployment + ': probe call (' + e.probesInFlight + ' in flight)';
+      case 'probeSucceeded': return e.deployment + ' passed its probe: all traffic again';
+      case 'probeFailed': return e.deployment + ' failed its probe (' + e.code + '): cooling for ' + seconds(e.cooldownMs);
+      case 'hedgeStarted': return e.group + ': hedge #' + e.hedge + ' on ' + e.deployment + ' after ' + ms(e.afterMs) + ' without a first chunk';
+      case 'hedgeWon': return e.group + ': ' + e.winner + ' won the race' + (e.losers.length ? ', ' + e.losers.join(', ') + ' aborted' : '');
+      case 'hedgeSkipped': return e.group + ': hedge skipped (' + (e.reason === 'budget' ? 'hedge_budget spent' : 'no other deployment') + ')';
       case 'attemptFailed': return e.deployment + ': ' + e.status + ' ' + e.code + ' after ' + ms(e.latencyMs) + (e.counted === false ? ' (not counted)' : '');
       case 'dropped': return e.count + ' events skipped: this page read too slowly';
       default:
