@@ -150,6 +150,33 @@ describe('redisDeploymentStore: a fleet of routers on one Redis', () => {
     expect(b.state('x').usage.requests).toBe(4);
   });
 
+  it('allowed_fails counts the fleet’s failures: 2 failures on each router cool a deployment allowed 3', async () => {
+    const member = fleet({
+      model_list: [
+        { model_name: 'm', litellm_params: { model: 'openai/bad', mock_response: 'litellm.InternalServerError', order: 1 }, model_info: { id: 'bad' } },
+        { model_name: 'm', litellm_params: { model: 'openai/good', mock_response: 'ok', order: 2 }, model_info: { id: 'good' } },
+      ],
+      allowed_fails: 3,
+      cooldown_time: 60,
+      num_retries: 1,
+    });
+    const a = member();
+    const b = member();
+    await connected(a, b);
+    // Every call tries `bad` first (lowest order), fails there once, and is answered by `good`.
+    for (let i = 0; i < 4; i += 1) {
+      const [caller, other] = i % 2 === 0 ? [a, b] : [b, a];
+      await ask(caller.router);
+      const failures = () => other.state('bad').health.reduce((sum, bucket) => sum + bucket.failures, 0);
+      await waitUntil(() => failures() === i + 1, 2_000, `the other router to count ${i + 1} failures`);
+    }
+    // Neither router failed more than twice itself; the fleet failed 4 times, more than the 3 allowed.
+    expect(a.state('bad').totals.failed).toBe(2);
+    expect(b.state('bad').totals.failed).toBe(2);
+    expect(isCooling(b.state('bad'), Date.now())).toBe(true);
+    await waitUntil(() => isCooling(a.state('bad'), Date.now()), 2_000, 'router a to see the cooldown b started');
+  });
+
   it('in-flight leases are shared, and released when the holder finishes', async () => {
     const [a, b] = stores('x');
     await Promise.all([a.ready, b.ready]);
