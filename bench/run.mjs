@@ -5,7 +5,7 @@
 //
 //   npm run bench                     all sections
 //   npm run bench -- --quick          shorter runs (a smoke test of the harness, not figures to quote)
-//   npm run bench -- pipeline proxy   only these sections (pipeline, proxy, scale, adapters)
+//   npm run bench -- pipeline proxy   only these sections (pipeline, proxy, scale, adapters, redis)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -22,6 +22,9 @@ const sections = [
   { name: 'scale', script: 'scale.mjs', core: coreFor('server'), nodeArgs: ['--expose-gc'] },
   // The provider adapters' own CPU (request, answer, stream translation) and the Router per kind of call.
   { name: 'adapters', script: 'adapters.mjs', core: coreFor('server') },
+  // Sharing deployment state through Redis: propagation, the proxy's cost against the in-memory
+  // store, and Redis killed under load. Starts its own processes and redis-server, pinned inside.
+  { name: 'redis', script: 'redis-store.mjs' },
 ].filter((section) => chosen.length === 0 || chosen.includes(section.name));
 
 function cpuModel() {

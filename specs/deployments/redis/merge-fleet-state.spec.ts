@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialDeploymentState } from '../../../src/deployments/deployment-state.js';
-import { decodeFleetMessage, encodeFleetMessage, type FleetMessage } from '../../../src/deployments/redis/fleet-message.js';
+import { decodeFleetMessage, encodeFleetMessage, fleetMessagePrefix, type FleetMessage } from '../../../src/deployments/redis/fleet-message.js';
 import { FleetView } from '../../../src/deployments/redis/fleet-view.js';
 import { emptyRemote, mergeFleetState } from '../../../src/deployments/redis/merge-fleet-state.js';
 
@@ -87,6 +87,9 @@ describe('fleet messages on the wire', () => {
   it('round-trip, and anything else on the channel is ignored', () => {
     const sent = message({ cooldowns: [['d', 10, 'x']], health: [['d', 2, 1, { server: 1 }]], usage: [['d', 1, 5]], leases: [['d', 0]] });
     expect(decodeFleetMessage(encodeFleetMessage(sent))).toEqual(sent);
+    // An instance recognises its own messages by their start, without parsing them.
+    expect(encodeFleetMessage(sent).startsWith(fleetMessagePrefix('other'))).toBe(true);
+    expect(encodeFleetMessage(sent).startsWith(fleetMessagePrefix('othe'))).toBe(false);
     for (const stray of ['hello', '{}', '[1]', JSON.stringify({ v: 2, i: 'x', t: 1 }), JSON.stringify({ v: 1, i: 'x', t: -1 })]) {
       expect(decodeFleetMessage(stray)).toBeUndefined();
     }

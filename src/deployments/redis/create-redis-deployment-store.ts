@@ -10,7 +10,7 @@ import {
 } from '../deployment-store.js';
 import { clientFault } from '../failure-kind.js';
 import type { DeploymentReducer } from '../reduce-deployment.js';
-import { decodeFleetMessage } from './fleet-message.js';
+import { decodeFleetMessage, fleetMessagePrefix } from './fleet-message.js';
 import { FleetOutbox } from './fleet-outbox.js';
 import { FleetView } from './fleet-view.js';
 import { mergeFleetState, mergeHealth } from './merge-fleet-state.js';
@@ -33,7 +33,8 @@ interface Cached {
  * and each deployment's state is merged with what the other instances pushed over pub/sub:
  * cooldowns, the failure window, this minute's rpm / tpm usage and their in-flight leases.
  *
- * This instance's changes go out as fire-and-forget pipelines, batched for `flushIntervalMs`.
+ * This instance's changes go out as fire-and-forget pipelines, batched for `flushIntervalMs`
+ * (a cooldown at once).
  * While Redis is unreachable the store runs on local state (said once through `log`); when Redis
  * returns it re-reads the keys and writes its live cooldowns and leases again.
  *
@@ -146,10 +147,13 @@ export function createRedisDeploymentStore(
         }
       });
   };
+  const ownMessages = fleetMessagePrefix(instance);
   const link = connectRedis(settings, keys, {
     message: (text) => {
+      // Every instance hears its own messages back: skipped before parsing them.
+      if (closed || text.startsWith(ownMessages)) return;
       const message = decodeFleetMessage(text);
-      if (message === undefined || message.instance === instance || closed) return;
+      if (message === undefined || message.instance === instance) return;
       announce(fleet.apply(message, scheduler.now()));
     },
     connected: reread,
@@ -185,8 +189,12 @@ export function createRedisDeploymentStore(
     if (next.inFlight !== previous.inFlight) outbox.lease(id, next.inFlight);
     if (next.cooldownUntil !== undefined && next.cooldownUntil !== previous.cooldownUntil) {
       outbox.cooled(id, next.cooldownUntil, next.cooldownReason ?? 'error');
-    }
-    if (outbox.dirty) scheduleFlush();
+      // A cooldown is rare and urgent (every other instance keeps sending calls to the deployment
+      // until it hears of it): it goes out now, with whatever else is pending.
+      flushing?.unsubscribe();
+      flushing = undefined;
+      outbox.flush(scheduler.now());
+    } else if (outbox.dirty) scheduleFlush();
   };
 
   const changesOf$ = (id: string): Observable<unknown> => merge(local.state$(id), remoteChanges.pipe(filter((changed) => changed === id)));

@@ -37,6 +37,11 @@ export function encodeFleetMessage(message: FleetMessage): string {
   });
 }
 
+/** How every message of `instance` begins (the version and the instance come first). */
+export function fleetMessagePrefix(instance: string): string {
+  return `{"v":${version},"i":${JSON.stringify(instance)},`;
+}
+
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 function tuples(value: unknown): unknown[][] {
