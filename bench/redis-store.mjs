@@ -38,10 +38,7 @@ const seconds = option('--seconds', quick ? 1.5 : 3);
 const connections = 50;
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const print = (text = '') => {
-
-  console.log(text);
-};
+const print = (text = '') => console.log(text);
 
 function freePort() {
   return new Promise((resolve, reject) => {

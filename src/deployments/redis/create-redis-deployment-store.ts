@@ -74,7 +74,7 @@ export function createRedisDeploymentStore(
 
   const remoteChanges = new Subject<string>();
   const cache = new Map<string, Cached>();
-  const remoteExpiry = new Map<string, Subscription>();
+  const remoteExpiry = new Map<string, { readonly until: number; readonly timer: Subscription }>();
   let closed = false;
 
   const get = (id: string): DeploymentState => {
@@ -96,8 +96,11 @@ export function createRedisDeploymentStore(
     for (const id of changed) {
       const until = fleet.get(id)?.cooldownUntil;
       // A state$ observer hears when a cooldown another instance started is over, as with its own.
-      remoteExpiry.get(id)?.unsubscribe();
-      if (until !== undefined && until > now) remoteExpiry.set(id, scheduler.schedule(() => remoteChanges.next(id), until - now));
+      const expiry = remoteExpiry.get(id);
+      if (until !== undefined && until > now && expiry?.until !== until) {
+        expiry?.timer.unsubscribe();
+        remoteExpiry.set(id, { until, timer: scheduler.schedule(() => remoteChanges.next(id), until - now) });
+      }
       remoteChanges.next(id);
     }
   };
@@ -216,7 +219,7 @@ export function createRedisDeploymentStore(
       local.close();
       heartbeat.unsubscribe();
       flushing?.unsubscribe();
-      for (const expiry of remoteExpiry.values()) expiry.unsubscribe();
+      for (const expiry of remoteExpiry.values()) expiry.timer.unsubscribe();
       await outbox.release();
       link.close();
       remoteChanges.complete();
