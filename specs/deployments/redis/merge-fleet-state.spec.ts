@@ -76,6 +76,17 @@ describe('FleetView: the mirror of the other instances', () => {
     expect(view.get('e')?.leases.size).toBe(0);
   });
 
+  it('a re-read never undoes a push that arrived while it was under way', () => {
+    const view = new FleetView(new Set(['d']));
+    view.apply(message({ cooldowns: [['d', 4000, 'rate_limit_exceeded']], usage: [['d', 5, 50]], leases: [['d', 2]] }), now);
+    const read = { ...emptyRemote, usage: { minute: 960_000, requests: 3, tokens: 70 }, leases: new Map([['third', { count: 1, expiresAt: now + 3000 }]]) };
+    view.reread('d', read, new Set());
+    const merged = view.get('d');
+    expect([merged?.cooldownUntil, merged?.cooldownReason]).toEqual([now + 4000, 'rate_limit_exceeded']);
+    expect(merged?.usage).toEqual({ minute: 960_000, requests: 5, tokens: 70 });
+    expect([...(merged?.leases.keys() ?? [])].sort()).toEqual(['other', 'third']);
+  });
+
   it('ignores deployments this config does not have', () => {
     const view = new FleetView(new Set(['d']));
     expect([...view.apply(message({ cooldowns: [['elsewhere', 1000, 'x']], usage: [['elsewhere', 1, 1]] }), now)]).toEqual([]);

@@ -126,7 +126,7 @@ export function createRedisDeploymentStore(
       .then((remotes) => {
         if (closed) return;
         const changed = new Set<string>();
-        for (const [id, remote] of remotes) fleet.replace(id, remote, changed);
+        for (const [id, remote] of remotes) fleet.reread(id, remote, changed);
         announce(changed);
         const now = scheduler.now();
         const cooling = ids.flatMap((id) => {

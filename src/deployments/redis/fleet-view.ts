@@ -2,7 +2,7 @@ import type { HealthBucket } from '../deployment-state.js';
 import { minuteOf } from '../deployment-state.js';
 import { healthWindowMs } from '../cooldown-rules.js';
 import type { FleetMessage } from './fleet-message.js';
-import { emptyRemote, type Lease, mergeHealth, type RemoteDeployment } from './merge-fleet-state.js';
+import { emptyRemote, mergeHealth, type RemoteDeployment } from './merge-fleet-state.js';
 
 /**
  * The local mirror of the rest of the fleet: what the other instances told this one, per
@@ -79,14 +79,38 @@ export class FleetView {
     return changed;
   }
 
-  /** Replaces the view of `id` with one re-read from Redis (after a (re)connect). */
-  replace(id: string, remote: RemoteDeployment, changed: Set<string>): void {
-    if (this.known.has(id)) this.set(id, remote, changed);
-  }
-
-  /** Every other instance's leases, for a re-read to keep those newer than Redis's copy. */
-  leasesOf(id: string): ReadonlyMap<string, Lease> {
-    return this.remotes.get(id)?.leases ?? new Map();
+  /**
+   * Takes in the view of `id` re-read from Redis (after a (re)connect). A push that arrived while the
+   * read was under way may be newer than what was read: of the two, the later cooldown, the larger
+   * counts and every live lease are kept.
+   */
+  reread(id: string, read: RemoteDeployment, changed: Set<string>): void {
+    if (!this.known.has(id)) return;
+    const current = this.remotes.get(id) ?? emptyRemote;
+    const laterCooldown = current.cooldownUntil !== undefined && (read.cooldownUntil === undefined || current.cooldownUntil > read.cooldownUntil);
+    const usage =
+      current.usage.minute !== read.usage.minute
+        ? (current.usage.minute > read.usage.minute ? current.usage : read.usage)
+        : { minute: read.usage.minute, requests: Math.max(read.usage.requests, current.usage.requests), tokens: Math.max(read.usage.tokens, current.usage.tokens) };
+    const pushed = new Map(current.health.map((bucket) => [bucket.at, bucket]));
+    const health = read.health.map((bucket) => {
+      const other = pushed.get(bucket.at);
+      pushed.delete(bucket.at);
+      return other !== undefined && other.calls > bucket.calls ? other : bucket;
+    });
+    const leases = new Map(current.leases);
+    for (const [instance, lease] of read.leases) leases.set(instance, lease);
+    this.set(
+      id,
+      {
+        cooldownUntil: laterCooldown ? current.cooldownUntil : read.cooldownUntil,
+        cooldownReason: laterCooldown ? current.cooldownReason : read.cooldownReason,
+        health: [...health, ...pushed.values()].sort((a, b) => a.at - b.at),
+        usage,
+        leases,
+      },
+      changed,
+    );
   }
 
   private remote(id: string): RemoteDeployment | undefined {
