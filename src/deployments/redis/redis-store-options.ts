@@ -22,7 +22,7 @@ export interface RedisStoreOptions {
   readonly keyPrefix?: string;
   /** How long any Redis command may take before it is given up (it never holds a request). Default 250 ms. */
   readonly commandTimeoutMs?: number;
-  /** Writes are batched for this long into one pipeline and one message. Default 5 ms. */
+  /** Writes are batched for this long into one pipeline and one message (a cooldown goes at once). Default 20 ms. */
   readonly flushIntervalMs?: number;
   /** How long an instance's in-flight leases outlive its last word (a dead instance's expire then). Default 3000 ms. */
   readonly leaseTtlMs?: number;
@@ -69,7 +69,7 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
     password: options.password,
     keyPrefix: options.keyPrefix ?? 'rxllm:',
     commandTimeoutMs: positive(options.commandTimeoutMs, 250, 'commandTimeoutMs', issues),
-    flushIntervalMs: positive(options.flushIntervalMs, 5, 'flushIntervalMs', issues),
+    flushIntervalMs: positive(options.flushIntervalMs, 20, 'flushIntervalMs', issues),
     leaseTtlMs: positive(options.leaseTtlMs, 3000, 'leaseTtlMs', issues),
     log: options.log ?? stderrLog,
   };
