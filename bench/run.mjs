@@ -5,7 +5,7 @@
 //
 //   npm run bench                     all sections
 //   npm run bench -- --quick          shorter runs (a smoke test of the harness, not figures to quote)
-//   npm run bench -- pipeline proxy   only these sections (pipeline, proxy, scale, adapters, metrics, hedging, workers)
+//   npm run bench -- pipeline proxy   only these sections (pipeline, proxy, scale, adapters, metrics, hedging, workers, redis)
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -28,6 +28,9 @@ const sections = [
   { name: 'hedging', script: 'hedging.mjs', core: coreFor('server') },
   // --num_workers 1 against 2: unpinned, since two workers need both cores.
   { name: 'workers', script: 'workers.mjs' },
+  // Sharing deployment state through Redis: propagation, the proxy's cost against the in-memory
+  // store, and Redis killed under load. Starts its own processes and redis-server, pinned inside.
+  { name: 'redis', script: 'redis-store.mjs' },
 ].filter((section) => chosen.length === 0 || chosen.includes(section.name));
 
 function cpuModel() {

@@ -77,7 +77,10 @@ export type { HedgeOptions } from './policies/hedge.js';
 // Deployments and routing
 export type { DeploymentState, HalfOpen, HealthBucket, LatencySample } from './deployments/deployment-state.js';
 export type { DeploymentMessage } from './deployments/deployment-message.js';
-export type { DeploymentStore, DeploymentTransition } from './deployments/deployment-store.js';
+export type { DeploymentActorSpec, DeploymentStore, DeploymentStoreFactory, DeploymentTransition } from './deployments/deployment-store.js';
+export type { DeploymentReducer } from './deployments/reduce-deployment.js';
+export { createRedisDeploymentStore, redisDeploymentStore } from './deployments/redis/create-redis-deployment-store.js';
+export type { RedisStoreLog, RedisStoreOptions } from './deployments/redis/redis-store-options.js';
 export type { RoutingStrategy, RoutingContext } from './routing/routing-strategy.js';
 export { simpleShuffle } from './routing/simple-shuffle.js';
 export { leastBusy } from './routing/least-busy.js';

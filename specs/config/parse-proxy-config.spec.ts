@@ -142,9 +142,10 @@ describe('parseProxyConfig: keys LiteLLM accepts and rxllm ignores', () => {
         // temperature is a request default now, sent on every call (specs/router/deployment-defaults.spec.ts)
         'model_list[0].litellm_params.input_cost_per_second',
         'router_settings.enable_pre_call_checks',
-        'router_settings.redis_host',
       ].sort(),
     );
+    // redis_host is used now: the fleet shares deployment state through it (specs/config/redis-settings.spec.ts).
+    expect(config.settings.redis).toEqual({ url: undefined, host: 'localhost', port: 6379 });
     expect(config.settings.numRetries).toBe(1);
     expect(config.settings.timeoutMs).toBe(20_000);
   });

@@ -79,3 +79,25 @@ export const httpUrl = z.string({ error: notHttpUrl }).refine(isHttpUrl, { error
 export const fallbackList = z.array(z.record(z.string(), z.array(nonEmptyString, { error: expected('a list of model group names') })), {
   error: expected('a list of { group: [fallback groups] } entries'),
 });
+
+/** A TCP port, 1–65535 (`redis_port`; a numeric string from `os.environ/REDIS_PORT` too). */
+export const tcpPort = numeric(
+  z.number({ error: expected('a port number (1-65535)') }).int({ error: expected('a port number (1-65535)') }).min(1, {
+    error: expected('a port number (1-65535)'),
+  }).max(65_535, { error: expected('a port number (1-65535)') }),
+);
+
+const notRedisUrl = (issue: { input?: unknown }) => `expected a redis:// or rediss:// URL, got ${describeUrl(issue.input)}`;
+
+/** `redis_url`: `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. Quoted in messages with its password redacted. */
+export const redisUrl = z.string({ error: notRedisUrl }).refine(
+  (text) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  },
+  { error: notRedisUrl },
+);

@@ -1,5 +1,5 @@
 // LiteLLM settings that a LiteLLM config.yaml may carry but that rxllm does not act on (caching,
-// Redis, logging callbacks, budgets, guardrails, ...). A config that has them still loads: each one
+// logging callbacks, budgets, guardrails, ...). A config that has them still loads: each one
 // becomes a startup warning naming it, so nobody believes a setting works when it does not.
 
 /**
@@ -65,10 +65,6 @@ export const ignoredRouterSettings: ReadonlySet<string> = new Set([
   'optional_pre_call_checks',
   'polling_interval',
   'provider_budget_config',
-  'redis_host',
-  'redis_password',
-  'redis_port',
-  'redis_url',
   'router_general_settings',
   'search_tools',
   'set_verbose',

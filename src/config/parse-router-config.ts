@@ -16,7 +16,7 @@ import {
 } from './router-config-schema.js';
 import { toConfigIssues } from './zod-issues.js';
 import { apiBaseVariable, missingProviderParams, providerParams } from './provider-params.js';
-import { defaults, type Deployment, type RouterSettings, secondsToMs } from './router-settings.js';
+import { defaults, type Deployment, type RedisConnection, type RouterSettings, secondsToMs } from './router-settings.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -268,5 +268,25 @@ function toSettings(config: RouterConfig, env: Env): RouterSettings {
     maxCooldownTimeMs: secondsToMs(config.max_cooldown_time ?? defaults.maxCooldownTimeSeconds),
     allowedFails: config.allowed_fails,
     allowedFailsPolicy: config.allowed_fails_policy,
+    redis: redisConnection(config, env),
   };
+}
+
+/**
+ * As LiteLLM's Router: Redis is used when the config names a server (`redis_url`, or `redis_host`,
+ * typically `os.environ/REDIS_HOST`); the port and password it leaves out come from `REDIS_PORT` and
+ * `REDIS_PASSWORD`, as LiteLLM's Redis client fills its arguments from the environment. The variables
+ * alone turn nothing on: in LiteLLM they configure the response cache, which rxllm does not have.
+ */
+function redisConnection(config: RouterConfig, env: Env): RedisConnection | undefined {
+  if (config.redis_url === undefined && config.redis_host === undefined) return undefined;
+  const envPort = Number(env['REDIS_PORT']);
+  const connection = {
+    url: config.redis_url,
+    host: config.redis_url === undefined ? config.redis_host : undefined,
+    port: config.redis_url === undefined ? (config.redis_port ?? (Number.isInteger(envPort) && envPort > 0 ? envPort : 6379)) : undefined,
+  };
+  const password = config.redis_password ?? (config.redis_url === undefined ? env['REDIS_PASSWORD'] : undefined);
+  Object.defineProperty(connection, 'password', { value: password === '' ? undefined : password, enumerable: false });
+  return connection as RedisConnection;
 }

@@ -10,6 +10,8 @@ import {
   nonNegativeSeconds,
   positiveNumber,
   positiveSeconds,
+  redisUrl,
+  tcpPort,
 } from './fields.js';
 
 /** LiteLLM's `retry_policy`: retries per error class, overriding `num_retries` for that class. */
@@ -105,12 +107,8 @@ export const routingStrategies = [
 ] as const;
 
 // LiteLLM Router arguments that configs carry but that do not change routing semantics here
-// (caching, logging, Redis). Accepted so that LiteLLM configs load unchanged; not acted on.
+// (caching, logging). Accepted so that LiteLLM configs load unchanged; not acted on.
 const acceptedButIgnored = {
-  redis_host: z.unknown().optional(),
-  redis_port: z.unknown().optional(),
-  redis_password: z.unknown().optional(),
-  redis_url: z.unknown().optional(),
   cache_responses: z.unknown().optional(),
   cache_kwargs: z.unknown().optional(),
   caching_groups: z.unknown().optional(),
@@ -174,6 +172,11 @@ export const routerConfigSchema = z.strictObject({
       { error: expectedObject('an object of { alias: model group }') },
     )
     .optional(),
+  /** Redis shared by a fleet of routers (DESIGN §10): `redis_url`, or `redis_host` with `redis_port` / `redis_password`. */
+  redis_host: nonEmptyString.optional(),
+  redis_port: tcpPort.optional(),
+  redis_password: z.string({ error: 'expected a string' }).optional(),
+  redis_url: redisUrl.optional(),
   ...acceptedButIgnored,
 }, { error: expectedObject('a Router config object') });
 

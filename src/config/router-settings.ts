@@ -91,6 +91,19 @@ export interface RouterSettings {
   readonly hedging: ReadonlyMap<string, GroupHedging>;
   /** `model_group_alias`: a name a request may use for a model group, and whether `/v1/models` lists it. */
   readonly modelGroupAlias: ReadonlyMap<string, { readonly group: string; readonly hidden: boolean }>;
+  /** Where a fleet shares deployment state (DESIGN §10): set by `redis_url` or `redis_host`; undefined runs on local state. */
+  readonly redis: RedisConnection | undefined;
+}
+
+/**
+ * A Redis server to share deployment state through: `url`, or `host` and `port`. `password` is not
+ * enumerable, so that logging the settings never prints it.
+ */
+export interface RedisConnection {
+  readonly url: string | undefined;
+  readonly host: string | undefined;
+  readonly port: number | undefined;
+  readonly password: string | undefined;
 }
 
 export const defaults = {

@@ -27,9 +27,18 @@ export interface DeploymentStore {
   /** Every deployment's state now and after every change. */
   readonly all$: Observable<ReadonlyMap<string, DeploymentState>>;
   readonly transitions$: Observable<DeploymentTransition>;
-  /** Cancels pending cooldown-expiry timers. */
-  close(): void;
+  /**
+   * Cancels pending cooldown-expiry timers. A shared store also lets go of its connections and
+   * returns a Promise of that; the in-memory one returns nothing.
+   */
+  close(): void | Promise<void>;
 }
+
+/**
+ * Builds the store a Router keeps its deployments in, from the Router's deployments and scheduler:
+ * what `RouterOptions.store` takes (`redisDeploymentStore({ url })`, or your own).
+ */
+export type DeploymentStoreFactory = (specs: readonly DeploymentActorSpec[], scheduler: SchedulerLike) => DeploymentStore;
 
 export interface DeploymentActorSpec {
   readonly id: string;

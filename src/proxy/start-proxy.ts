@@ -1,7 +1,10 @@
 import { loadConfigFile } from '../config/load-config-file.js';
 import type { ProxyConfig } from '../config/parse-proxy-config.js';
 import type { Env } from '../config/parse-router-config.js';
+import { redisDeploymentStore } from '../deployments/redis/create-redis-deployment-store.js';
+import { describeRedis, redisStoreOptions } from '../deployments/redis/redis-store-options.js';
 import { Router } from '../router/router.js';
+import { logfmt } from './logfmt.js';
 import { createProxyServer, type ListenAddress, type ProxyServer } from './create-proxy-server.js';
 
 export interface StartProxyOptions {
@@ -44,12 +47,19 @@ export interface RunningProxy extends ListenAddress {
  */
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const config = typeof options.config === 'string' ? await loadConfigFile(options.config, options.env) : options.config;
-  const router = new Router(config.router, { env: config.env });
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const line = (level: string, msg: string, fields: Readonly<Record<string, string | number>>): void =>
+    log(logfmt({ time: new Date().toISOString(), level, msg, ...fields }));
+  const { redis } = config.settings;
+  // Redis's outage and return are said through the proxy's own log, one line each.
+  const store = redis === undefined ? undefined : redisDeploymentStore(redisStoreOptions(redis, line));
+  const router = new Router(config.router, { env: config.env, ...(store === undefined ? {} : { store }) });
+  line('info', 'deployment store', redis === undefined ? { store: 'memory' } : { store: 'redis', redis: describeRedis(redis) });
   const server = createProxyServer({
     router,
     masterKey: config.masterKey,
     maxRequestSizeBytes: config.maxRequestSizeBytes,
-    log: options.log,
+    log,
     drainTimeoutMs: options.drainTimeoutMs,
     headersTimeoutMs: options.headersTimeoutMs,
     requestTimeoutMs: options.requestTimeoutMs,

@@ -14,7 +14,9 @@ import {
 import { parseRouterConfig, type Env } from '../config/parse-router-config.js';
 import type { RouterConfig } from '../config/router-config-schema.js';
 import type { RouterSettings } from '../config/router-settings.js';
-import { createInMemoryDeploymentStore, type DeploymentStore } from '../deployments/deployment-store.js';
+import { createInMemoryDeploymentStore, type DeploymentStore, type DeploymentStoreFactory } from '../deployments/deployment-store.js';
+import { redisDeploymentStore } from '../deployments/redis/create-redis-deployment-store.js';
+import { redisStoreOptions } from '../deployments/redis/redis-store-options.js';
 import type { DeploymentState } from '../deployments/deployment-state.js';
 import { createDeploymentReducer } from '../deployments/reduce-deployment.js';
 import { BadRequestError } from '../errors/error-classes.js';
@@ -51,6 +53,11 @@ export interface RouterOptions {
   provider?: Provider;
   /** Where `os.environ/NAME` and the providers' variables (`OPENAI_API_KEY`, `AZURE_*`, `GEMINI_API_KEY`, `AWS_*`, ...) are read. Default `process.env`. */
   env?: Env;
+  /**
+   * Where deployment state is kept: `redisDeploymentStore({ url, ... })` to share it with a fleet of
+   * routers. Default: Redis when the config names one (`redis_url`, `redis_host`), else in memory.
+   */
+  store?: DeploymentStoreFactory;
 }
 
 export interface CallOptions {
@@ -96,7 +103,8 @@ export class Router {
     const env = options.env ?? process.env;
     const settings = parseRouterConfig(config, env);
     const scheduler = options.scheduler ?? asyncScheduler;
-    this.store = createInMemoryDeploymentStore(
+    const store = options.store ?? (settings.redis === undefined ? createInMemoryDeploymentStore : redisDeploymentStore(redisStoreOptions(settings.redis)));
+    this.store = store(
       settings.deployments.map((deployment) => ({
         id: deployment.id,
         group: deployment.group,
@@ -258,13 +266,13 @@ export class Router {
   }
 
   /**
-   * Stops cooldown timers and closes the HTTP connections this router opened (letting requests in
+   * Stops cooldown timers, lets go of a shared store's connections, and closes the HTTP connections this router opened (letting requests in
    * flight finish). Later calls fail at once with 503 `router_closed`. Calling it again is harmless.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.core.lifecycle.closed = true;
-      this.store.close();
+      await this.store.close();
       await this.closeProvider?.();
     })();
     return this.closing;
