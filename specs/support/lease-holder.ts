@@ -8,7 +8,7 @@ import { createRedisDeploymentStore } from '../../src/deployments/redis/create-r
 import { createDeploymentReducer } from '../../src/deployments/reduce-deployment.js';
 
 const [url = '', keyPrefix = '', id = 'x', count = '1', leaseTtlMs = '1000'] = process.argv.slice(2);
-const reducer = createDeploymentReducer({ sole: true, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined });
+const reducer = createDeploymentReducer({ sole: true, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined, probeRequests: 1, maxCooldownMs: 300_000 });
 const store = createRedisDeploymentStore([{ id, group: 'm', reducer }], asyncScheduler, {
   url,
   keyPrefix,

@@ -33,4 +33,12 @@ export type DeploymentMessage =
       /** Set when the attempt was a probe: the `halfOpen.since` of its spell. Its slot is freed, with no verdict. */
       readonly probeOf?: number | undefined;
     }
-  | { readonly type: 'cooldownExpired' };
+  | { readonly type: 'cooldownExpired' }
+  /**
+   * Another router of the fleet cooled the deployment (a shared store, DESIGN §10): adopted when it
+   * ends later than this one's own, so that its end makes the deployment half-open here too, with the
+   * same base for the doubling (DESIGN §12).
+   */
+  | { readonly type: 'fleetCooldown'; readonly until: number; readonly cooldownMs: number; readonly reason: string }
+  /** Another router's probe succeeded: the deployment, half-open here, takes all traffic again. */
+  | { readonly type: 'fleetRecovered' };

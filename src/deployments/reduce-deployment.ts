@@ -166,6 +166,11 @@ export function createDeploymentReducer(rules: CooldownRules): DeploymentReducer
       case 'cooldownExpired':
         if (state.cooldownUntil === undefined || state.cooldownUntil > now) return state;
         return endCooldown(state, rules, now);
+      case 'fleetCooldown':
+        if (message.until <= now || (state.cooldownUntil !== undefined && state.cooldownUntil >= message.until)) return state;
+        return cool(state, message.until, message.cooldownMs, message.reason);
+      case 'fleetRecovered':
+        return state.halfOpen === undefined ? state : { ...state, halfOpen: undefined };
     }
   };
   // A cooldown that ran out ends before the next message is applied, even when that message comes

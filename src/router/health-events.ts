@@ -8,6 +8,8 @@ import type { RouterEvent } from './router-events.js';
  */
 export function healthEvents({ message, previous, next, at }: DeploymentTransition): RouterEvent[] {
   const { id: deployment, group } = next;
+  // What another router of the fleet did (a shared store) is its own to report: here it only shows in the state.
+  if (message.type === 'fleetCooldown' || message.type === 'fleetRecovered') return [];
   const events: RouterEvent[] = [];
   const wasHalfOpen = previous.halfOpen !== undefined;
   if (previous.cooldownUntil !== undefined && next.cooldownUntil === undefined) events.push({ type: 'cooldownEnded', group, deployment, at });

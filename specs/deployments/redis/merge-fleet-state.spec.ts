@@ -16,6 +16,7 @@ const message = (fields: Partial<FleetMessage>): FleetMessage => ({
   instance: 'other',
   leaseTtlMs: 3000,
   cooldowns: [],
+  recovered: [],
   health: [],
   usage: [],
   leases: [],
@@ -60,7 +61,7 @@ describe('mergeFleetState: one deployment as the fleet sees it', () => {
 describe('FleetView: the mirror of the other instances', () => {
   it('turns ms remaining into local time, so another clock’s skew does not matter', () => {
     const view = new FleetView(new Set(['d']));
-    view.apply(message({ cooldowns: [['d', 4000, 'rate_limit_exceeded']] }), now);
+    view.apply(message({ cooldowns: [['d', 4000, 'rate_limit_exceeded', 5000]] }), now);
     expect(view.get('d')?.cooldownUntil).toBe(now + 4000);
   });
 
@@ -78,7 +79,7 @@ describe('FleetView: the mirror of the other instances', () => {
 
   it('a re-read never undoes a push that arrived while it was under way', () => {
     const view = new FleetView(new Set(['d']));
-    view.apply(message({ cooldowns: [['d', 4000, 'rate_limit_exceeded']], usage: [['d', 5, 50]], leases: [['d', 2]] }), now);
+    view.apply(message({ cooldowns: [['d', 4000, 'rate_limit_exceeded', 5000]], usage: [['d', 5, 50]], leases: [['d', 2]] }), now);
     const read = { ...emptyRemote, usage: { minute: 960_000, requests: 3, tokens: 70 }, leases: new Map([['third', { count: 1, expiresAt: now + 3000 }]]) };
     view.reread('d', read, new Set());
     const merged = view.get('d');
@@ -89,14 +90,14 @@ describe('FleetView: the mirror of the other instances', () => {
 
   it('ignores deployments this config does not have', () => {
     const view = new FleetView(new Set(['d']));
-    expect([...view.apply(message({ cooldowns: [['elsewhere', 1000, 'x']], usage: [['elsewhere', 1, 1]] }), now)]).toEqual([]);
+    expect([...view.apply(message({ cooldowns: [['elsewhere', 1000, 'x', 1000]], usage: [['elsewhere', 1, 1]] }), now)]).toEqual([]);
     expect(view.get('elsewhere')).toBeUndefined();
   });
 });
 
 describe('fleet messages on the wire', () => {
   it('round-trip, and anything else on the channel is ignored', () => {
-    const sent = message({ cooldowns: [['d', 10, 'x']], health: [['d', 2, 1, { server: 1 }]], usage: [['d', 1, 5]], leases: [['d', 0]] });
+    const sent = message({ cooldowns: [['d', 10, 'x', 10]], recovered: ['d'], health: [['d', 2, 1, { server: 1 }]], usage: [['d', 1, 5]], leases: [['d', 0]] });
     expect(decodeFleetMessage(encodeFleetMessage(sent))).toEqual(sent);
     // An instance recognises its own messages by their start, without parsing them.
     expect(encodeFleetMessage(sent).startsWith(fleetMessagePrefix('other'))).toBe(true);

@@ -93,7 +93,7 @@ function stores(id: string, keyPrefix = `spec${++prefixCount}:`): [Member, Membe
   const member = (): Member => {
     let connected!: () => void;
     const ready = new Promise<void>((resolve) => (connected = resolve));
-    const reducer = createDeploymentReducer({ sole: true, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined });
+    const reducer = createDeploymentReducer({ sole: true, disabled: false, allowedFails: undefined, allowedFailsPolicy: undefined, probeRequests: 1, maxCooldownMs: 300_000 });
     const store = createRedisDeploymentStore([{ id, group: 'm', reducer }], asyncScheduler, {
       url: redis.url,
       keyPrefix,

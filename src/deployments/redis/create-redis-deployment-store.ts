@@ -129,9 +129,11 @@ export function createRedisDeploymentStore(
         for (const [id, remote] of remotes) fleet.reread(id, remote, changed);
         announce(changed);
         const now = scheduler.now();
+        // Cooldowns another router set while this one was cut off: adopted, so that they end half-open here too.
+        for (const [id, remote] of remotes) adoptCooldown(id, remote.cooldownUntil, remote.cooldownReason, undefined);
         const cooling = ids.flatMap((id) => {
-          const { cooldownUntil, cooldownReason } = local.get(id);
-          return cooldownUntil !== undefined && cooldownUntil > now ? [[id, cooldownUntil, cooldownReason ?? 'error'] as const] : [];
+          const { cooldownUntil, cooldownReason, cooldownMs } = local.get(id);
+          return cooldownUntil !== undefined && cooldownUntil > now ? [[id, cooldownUntil, cooldownReason ?? 'error', cooldownMs ?? cooldownUntil - now] as const] : [];
         });
         outbox.republish(cooling, now);
         const server = describeRedis(settings);
@@ -150,6 +152,17 @@ export function createRedisDeploymentStore(
         }
       });
   };
+  const known = new Set(ids);
+  /**
+   * The local actor takes on a cooldown another router started (when it ends later than its own): its
+   * end then makes the deployment half-open here as there, with the same base for a failed probe's
+   * doubling (DESIGN §12). Sent to the mirror directly, so it is never published back.
+   */
+  const adoptCooldown = (id: string, until: number | undefined, reason: string | undefined, cooldownMs: number | undefined): void => {
+    const now = scheduler.now();
+    if (!known.has(id) || until === undefined || until <= now) return;
+    local.send(id, { type: 'fleetCooldown', until, cooldownMs: cooldownMs ?? until - now, reason: reason ?? 'error' });
+  };
   const ownMessages = fleetMessagePrefix(instance);
   const link = connectRedis(settings, keys, {
     message: (text) => {
@@ -157,7 +170,10 @@ export function createRedisDeploymentStore(
       if (closed || text.startsWith(ownMessages)) return;
       const message = decodeFleetMessage(text);
       if (message === undefined || message.instance === instance) return;
-      announce(fleet.apply(message, scheduler.now()));
+      const now = scheduler.now();
+      announce(fleet.apply(message, now));
+      for (const [id, remainingMs, reason, cooldownMs] of message.cooldowns) adoptCooldown(id, now + remainingMs, reason, cooldownMs);
+      for (const id of message.recovered) if (known.has(id)) local.send(id, { type: 'fleetRecovered' });
     },
     connected: reread,
   });
@@ -190,8 +206,10 @@ export function createRedisDeploymentStore(
         break;
     }
     if (next.inFlight !== previous.inFlight) outbox.lease(id, next.inFlight);
+    if (message.type === 'attemptSucceeded' && previous.halfOpen !== undefined && next.halfOpen === undefined) outbox.recovered(id);
     if (next.cooldownUntil !== undefined && next.cooldownUntil !== previous.cooldownUntil) {
-      outbox.cooled(id, next.cooldownUntil, next.cooldownReason ?? 'error');
+      const at = scheduler.now();
+      outbox.cooled(id, next.cooldownUntil, next.cooldownReason ?? 'error', next.cooldownMs ?? next.cooldownUntil - at);
       // A cooldown is rare and urgent (every other instance keeps sending calls to the deployment
       // until it hears of it): it goes out now, with whatever else is pending.
       flushing?.unsubscribe();

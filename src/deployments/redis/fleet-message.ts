@@ -10,8 +10,10 @@ export interface FleetMessage {
   readonly instance: string;
   /** How long the sender's leases live without another message from it (ms). */
   readonly leaseTtlMs: number;
-  /** Cooldowns the sender started: deployment, ms remaining, reason. */
-  readonly cooldowns: readonly (readonly [id: string, remainingMs: number, reason: string])[];
+  /** Cooldowns the sender started: deployment, ms remaining, reason, the cooldown's whole length (the base a failed probe doubles). */
+  readonly cooldowns: readonly (readonly [id: string, remainingMs: number, reason: string, cooldownMs: number])[];
+  /** Deployments whose probe succeeded at the sender (DESIGN §12): half-open no more, fleet-wide. */
+  readonly recovered: readonly string[];
   /** Calls and failures the sender saw since its last message. */
   readonly health: readonly (readonly [id: string, calls: number, failures: number, byKind: Readonly<Partial<Record<FailureKind, number>>>])[];
   /** Requests started and tokens used since its last message. */
@@ -34,6 +36,7 @@ export function encodeFleetMessage(message: FleetMessage): string {
     u: message.usage,
     f: message.leases,
     a: message.allLeases ? 1 : 0,
+    o: message.recovered,
   });
 }
 
@@ -64,12 +67,15 @@ export function decodeFleetMessage(text: string): FleetMessage | undefined {
     return undefined;
   }
   if (typeof raw !== 'object' || raw === null) return undefined;
-  const { v, i, t, c, h, u, f, a } = raw as Record<string, unknown>;
+  const { v, i, t, c, h, u, f, a, o } = raw as Record<string, unknown>;
   if (v !== version || typeof i !== 'string' || !isCount(t)) return undefined;
   return {
     instance: i,
     leaseTtlMs: t,
-    cooldowns: tuples(c).flatMap(([id, ms, reason]) => (isCount(ms) ? [[id as string, ms, typeof reason === 'string' ? reason : 'error'] as const] : [])),
+    cooldowns: tuples(c).flatMap(([id, ms, reason, length]) =>
+      isCount(ms) ? [[id as string, ms, typeof reason === 'string' ? reason : 'error', isCount(length) ? length : ms] as const] : [],
+    ),
+    recovered: Array.isArray(o) ? o.filter((id): id is string => typeof id === 'string') : [],
     health: tuples(h).flatMap(([id, calls, failures, byKind]) =>
       isCount(calls) && isCount(failures) ? [[id as string, calls, failures, kinds(byKind)] as const] : [],
     ),

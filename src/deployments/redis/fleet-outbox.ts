@@ -12,7 +12,9 @@ interface Pending {
   byKind: Partial<Record<FailureKind, number>>;
   /** Attempts in flight here now, when it changed since the last flush. */
   lease: number | undefined;
-  cooldown: { readonly until: number; readonly reason: string } | undefined;
+  cooldown: { readonly until: number; readonly reason: string; readonly cooldownMs: number } | undefined;
+  /** Its probe succeeded here: half-open no more. */
+  recovered: boolean;
 }
 
 // Sets the cooldown only when it ends later than the one already there: the later end wins, as in
@@ -71,8 +73,13 @@ export class FleetOutbox {
     else this.holding.delete(id);
   }
 
-  cooled(id: string, until: number, reason: string): void {
-    this.of(id).cooldown = { until, reason };
+  cooled(id: string, until: number, reason: string, cooldownMs: number): void {
+    this.of(id).cooldown = { until, reason, cooldownMs };
+  }
+
+  /** A probe succeeded here (DESIGN §12): the others' half-open spell ends too. */
+  recovered(id: string): void {
+    this.of(id).recovered = true;
   }
 
   /** Writes and publishes what is pending; a no-op while Redis is unreachable (the changes stay local). */
@@ -84,7 +91,8 @@ export class FleetOutbox {
     const pipeline = this.client.pipeline();
     const second = Math.floor(now / 1000);
     const minute = minuteOf(now);
-    const cooldowns: [string, number, string][] = [];
+    const cooldowns: [string, number, string, number][] = [];
+    const recovered: string[] = [];
     const health: FleetMessage['health'][number][] = [];
     const usage: [string, number, number][] = [];
     const leases: [string, number][] = [];
@@ -104,8 +112,9 @@ export class FleetOutbox {
       if (change.cooldown !== undefined && change.cooldown.until > now) {
         const remaining = Math.ceil(change.cooldown.until - now);
         pipeline.eval(setLongerCooldown, 1, this.keys.cooldown(id), change.cooldown.reason, remaining);
-        cooldowns.push([id, remaining, change.cooldown.reason]);
+        cooldowns.push([id, remaining, change.cooldown.reason, change.cooldown.cooldownMs]);
       }
+      if (change.recovered) recovered.push(id);
       if (change.lease !== undefined) {
         const key = this.keys.leases(this.instance);
         if (change.lease > 0) pipeline.hset(key, id, change.lease);
@@ -114,7 +123,7 @@ export class FleetOutbox {
       }
     }
     if (this.holding.size > 0) pipeline.pexpire(this.keys.leases(this.instance), this.leaseTtlMs);
-    const message: FleetMessage = { instance: this.instance, leaseTtlMs: this.leaseTtlMs, cooldowns, health, usage, leases, allLeases: false };
+    const message: FleetMessage = { instance: this.instance, leaseTtlMs: this.leaseTtlMs, cooldowns, health, usage, leases, allLeases: false, recovered };
     pipeline.publish(this.keys.channel, encodeFleetMessage(message));
     pipeline.exec().catch(ignore);
   }
@@ -131,14 +140,14 @@ export class FleetOutbox {
       .pipeline()
       .hset(key, Object.fromEntries(leases))
       .pexpire(key, this.leaseTtlMs)
-      .publish(this.keys.channel, encodeFleetMessage({ instance: this.instance, leaseTtlMs: this.leaseTtlMs, cooldowns: [], health: [], usage: [], leases, allLeases: true }))
+      .publish(this.keys.channel, encodeFleetMessage({ instance: this.instance, leaseTtlMs: this.leaseTtlMs, cooldowns: [], health: [], usage: [], leases, allLeases: true, recovered: [] }))
       .exec()
       .catch(ignore);
   }
 
   /** After Redis came back: this instance's live cooldowns and leases, written and published again. */
-  republish(cooldowns: readonly (readonly [id: string, until: number, reason: string])[], now: number): void {
-    for (const [id, until, reason] of cooldowns) if (until > now) this.cooled(id, until, reason);
+  republish(cooldowns: readonly (readonly [id: string, until: number, reason: string, cooldownMs: number])[], now: number): void {
+    for (const [id, until, reason, cooldownMs] of cooldowns) if (until > now) this.cooled(id, until, reason, cooldownMs);
     const key = this.keys.leases(this.instance);
     if (this.client.status === 'ready') {
       const pipeline = this.client.pipeline().del(key);
@@ -153,14 +162,14 @@ export class FleetOutbox {
   async release(): Promise<void> {
     this.pending.clear();
     if (this.client.status !== 'ready') return;
-    const message = encodeFleetMessage({ instance: this.instance, leaseTtlMs: this.leaseTtlMs, cooldowns: [], health: [], usage: [], leases: [], allLeases: true });
+    const message = encodeFleetMessage({ instance: this.instance, leaseTtlMs: this.leaseTtlMs, cooldowns: [], health: [], usage: [], leases: [], allLeases: true, recovered: [] });
     await this.client.pipeline().del(this.keys.leases(this.instance)).publish(this.keys.channel, message).exec().catch(ignore);
   }
 
   private of(id: string): Pending {
     let pending = this.pending.get(id);
     if (pending === undefined) {
-      pending = { requests: 0, tokens: 0, calls: 0, failures: 0, byKind: {}, lease: undefined, cooldown: undefined };
+      pending = { requests: 0, tokens: 0, calls: 0, failures: 0, byKind: {}, lease: undefined, cooldown: undefined, recovered: false };
       this.pending.set(id, pending);
     }
     return pending;

@@ -79,7 +79,9 @@ export function liveLeases(remote: RemoteDeployment, now: number): number {
  * instance's own (latencies measure this process's own path to the deployment).
  */
 export function mergeFleetState(own: DeploymentState, remote: RemoteDeployment, now: number): DeploymentState {
-  const remoteCooling = remote.cooldownUntil !== undefined && (own.cooldownUntil === undefined || remote.cooldownUntil > own.cooldownUntil);
+  // A shared cooldown that is over is history (the local actor took it on and has ended it: half-open).
+  const remoteCooling =
+    remote.cooldownUntil !== undefined && remote.cooldownUntil > now && (own.cooldownUntil === undefined || remote.cooldownUntil > own.cooldownUntil);
   const usage =
     remote.usage.minute === own.usage.minute
       ? { minute: own.usage.minute, requests: own.usage.requests + remote.usage.requests, tokens: own.usage.tokens + remote.usage.tokens }
