@@ -65,10 +65,10 @@ describe('half-open recovery across a fleet sharing a Redis store', () => {
     const [a, b] = (await fleetOf(2)) as [DeploymentStore, DeploymentStore];
     a.send('d', { type: 'attemptStarted' });
     a.send('d', rateLimited(300));
-    await waitUntil(() => b.get('d').cooldownUntil !== undefined, 2_000, 'b to see the cooldown');
+    await waitUntil(() => b.get('d').cooldownUntil !== undefined, 10_000, 'b to see the cooldown');
     expect(b.get('d').cooldownMs).toBe(300);
     // The cooldown is over: b took it on, so b's own actor is half-open now (one probe at a time).
-    await waitUntil(() => b.get('d').halfOpen !== undefined, 3_000, 'b to go half-open');
+    await waitUntil(() => b.get('d').halfOpen !== undefined, 10_000, 'b to go half-open');
     expect(b.get('d').halfOpen).toMatchObject({ probesInFlight: 0, lastCooldownMs: 300 });
     expect(b.get('d').cooldownUntil).toBeUndefined();
     // b's probe fails: cooled again for twice the cooldown that a started, and a hears of it.
@@ -77,18 +77,18 @@ describe('half-open recovery across a fleet sharing a Redis store', () => {
     expect(probe?.probesInFlight).toBe(1);
     b.send('d', rateLimited(300, probe?.since));
     expect(b.get('d').cooldownMs).toBe(600);
-    await waitUntil(() => a.get('d').cooldownMs === 600, 2_000, 'a to take on the doubled cooldown');
+    await waitUntil(() => a.get('d').cooldownMs === 600, 10_000, 'a to take on the doubled cooldown');
   });
 
   it("one router's successful probe closes the deployment for the fleet", async () => {
     const [a, b, c] = (await fleetOf(3)) as [DeploymentStore, DeploymentStore, DeploymentStore];
     a.send('d', { type: 'attemptStarted' });
     a.send('d', rateLimited(200));
-    await waitUntil(() => [a, b, c].every((store) => store.get('d').halfOpen !== undefined), 3_000, 'every router to go half-open');
+    await waitUntil(() => [a, b, c].every((store) => store.get('d').halfOpen !== undefined), 10_000, 'every router to go half-open');
     c.send('d', { type: 'attemptStarted' });
     c.send('d', { type: 'attemptSucceeded', latencyMs: 5, ttftMs: undefined, outputTokens: 1, tokens: 2, probeOf: c.get('d').halfOpen?.since });
     expect(c.get('d').halfOpen).toBeUndefined();
-    await waitUntil(() => a.get('d').halfOpen === undefined && b.get('d').halfOpen === undefined, 2_000, 'a and b to hear of the success');
+    await waitUntil(() => a.get('d').halfOpen === undefined && b.get('d').halfOpen === undefined, 10_000, 'a and b to hear of the success');
     expect(b.get('d').cooldownUntil).toBeUndefined();
   });
 });

@@ -7,6 +7,15 @@ import type { Router } from '../../router/router.js';
 import type { RouterEvent } from '../../router/router-events.js';
 import { deploymentAttributes, operationName } from './gen-ai-attributes.js';
 
+/**
+ * A scheduler time as OpenTelemetry's TimeInput. A bare number would be ambiguous to the SDK (it
+ * reads a number below `performance.now()` as performance time, a larger one as epoch ms), so a
+ * virtual clock's small numbers and a real one's would be read differently: a Date is always epoch ms.
+ */
+function wallTime(ms: number): Date {
+  return new Date(ms);
+}
+
 /** rxllm's version, the tracer's (package.json sits two folders above src/ and dist/ alike). */
 function packageVersion(): string | undefined {
   try {
@@ -64,8 +73,8 @@ export function traceRouter(router: Router, tracer: Tracer = trace.getTracer('rx
   };
 
   const endOpen = (traced: TracedCall, at: number): void => {
-    for (const attempt of traced.open.splice(0)) attempt.span.end(at);
-    traced.answered?.span.end(traced.answered.at);
+    for (const attempt of traced.open.splice(0)) attempt.span.end(wallTime(at));
+    traced.answered?.span.end(wallTime(traced.answered.at));
   };
 
   const onEvent = (event: RouterEvent): void => {
@@ -75,7 +84,7 @@ export function traceRouter(router: Router, tracer: Tracer = trace.getTracer('rx
           `${operationName(event.kind)} ${event.group}`,
           {
             kind: SpanKind.INTERNAL,
-            startTime: event.at,
+            startTime: wallTime(event.at),
             attributes: { 'gen_ai.operation.name': operationName(event.kind), 'gen_ai.request.model': event.group, 'rxllm.stream': event.stream },
           },
           context.active(),
@@ -89,7 +98,7 @@ export function traceRouter(router: Router, tracer: Tracer = trace.getTracer('rx
         if (traced === undefined || deployment === undefined) return;
         const span = tracer.startSpan(
           `${operationName(traced.kind)} ${deployment.model}`,
-          { kind: SpanKind.CLIENT, startTime: event.at, attributes: deploymentAttributes(deployment, traced.kind) },
+          { kind: SpanKind.CLIENT, startTime: wallTime(event.at), attributes: deploymentAttributes(deployment, traced.kind) },
           traced.context,
         );
         traced.open.push({ deployment: event.deployment, span });
@@ -109,7 +118,7 @@ export function traceRouter(router: Router, tracer: Tracer = trace.getTracer('rx
         span.setAttribute('error.type', event.code);
         span.setAttribute('http.response.status_code', event.status);
         span.setStatus({ code: SpanStatusCode.ERROR, message: `${event.status} ${event.code}` });
-        span.end(event.at);
+        span.end(wallTime(event.at));
         return;
       }
       case 'attemptCancelled': {
@@ -117,14 +126,14 @@ export function traceRouter(router: Router, tracer: Tracer = trace.getTracer('rx
         const span = traced === undefined ? undefined : takeAttempt(traced, event.deployment);
         if (span === undefined) return;
         span.setAttribute('rxllm.cancelled', true);
-        span.end(event.at);
+        span.end(wallTime(event.at));
         return;
       }
       case 'retry':
-        calls.get(event.call)?.span.addEvent('retry', { 'rxllm.model_group': event.group, 'rxllm.retry': event.retry, 'rxllm.delay_ms': event.delayMs }, event.at);
+        calls.get(event.call)?.span.addEvent('retry', { 'rxllm.model_group': event.group, 'rxllm.retry': event.retry, 'rxllm.delay_ms': event.delayMs }, wallTime(event.at));
         return;
       case 'fallback':
-        calls.get(event.call)?.span.addEvent('fallback', { 'rxllm.fallback.from': event.from, 'rxllm.fallback.to': event.to }, event.at);
+        calls.get(event.call)?.span.addEvent('fallback', { 'rxllm.fallback.from': event.from, 'rxllm.fallback.to': event.to }, wallTime(event.at));
         return;
       case 'callSucceeded': {
         const traced = calls.get(event.call);
@@ -145,7 +154,7 @@ export function traceRouter(router: Router, tracer: Tracer = trace.getTracer('rx
           'rxllm.fallbacks': event.fallbacks,
         });
         endOpen(traced, event.at);
-        traced.span.end(event.at);
+        traced.span.end(wallTime(event.at));
         return;
       }
       case 'callFailed': {
@@ -161,7 +170,7 @@ export function traceRouter(router: Router, tracer: Tracer = trace.getTracer('rx
         });
         traced.span.setStatus({ code: SpanStatusCode.ERROR, message: `${event.status} ${event.code}` });
         endOpen(traced, event.at);
-        traced.span.end(event.at);
+        traced.span.end(wallTime(event.at));
         return;
       }
       case 'callCancelled': {
@@ -170,7 +179,7 @@ export function traceRouter(router: Router, tracer: Tracer = trace.getTracer('rx
         calls.delete(event.call);
         traced.span.setAttribute('rxllm.cancelled', true);
         endOpen(traced, event.at);
-        traced.span.end(event.at);
+        traced.span.end(wallTime(event.at));
         return;
       }
       default:
@@ -183,7 +192,7 @@ export function traceRouter(router: Router, tracer: Tracer = trace.getTracer('rx
   subscription.add(() => {
     for (const traced of calls.values()) {
       for (const attempt of traced.open.splice(0)) attempt.span.end();
-      traced.answered?.span.end(traced.answered.at);
+      traced.answered?.span.end(wallTime(traced.answered.at));
       traced.span.end();
     }
     calls.clear();
