@@ -9,7 +9,6 @@
 //
 // Run: node bench/metrics.mjs [--quick] [--rounds N] [--seconds S]   (after `npm run build`)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { request as undiciRequest } from 'undici';
 import { messages } from './lib/fixtures.mjs';
 import { coreFor, cpuMicros, pinning, rssKiB, startNode, stop } from './lib/processes.mjs';
 import { fmt, median, nowMs, table } from './lib/stats.mjs';
+import { freePort, waitReady } from './lib/listening.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -27,29 +27,7 @@ const seconds = option('--seconds', quick ? 1.5 : 3);
 const connections = 50;
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitReady(url) {
-  // Up to a minute: on a shared, loaded machine a cold start of the CLI takes far longer than usual.
-  for (let i = 0; i < 1200; i++) {
-    try {
-      const { statusCode, body } = await undiciRequest(`${url}/health/readiness`);
-      await body.dump();
-      if (statusCode === 200) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${url} did not become ready`);
-}
 
 const bodies = {
   json: JSON.stringify({ model: 'bench', messages }),

@@ -17,13 +17,13 @@
 // Peak RSS is each server's VmHWM at the end.
 //
 // Run: node bench/proxy.mjs [--quick] [--rounds N] [--seconds S] [--server-node-flags='...']   (after `npm run build`)
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { Agent, request as undiciRequest } from 'undici';
 import { messages } from './lib/fixtures.mjs';
 import { coreFor, cpuMicros, pinning, rssKiB, startNode, stop } from './lib/processes.mjs';
 import { fmt, median, nowMs, percentile, sortNumbers, table } from './lib/stats.mjs';
+import { freePort, waitReady } from './lib/listening.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -40,28 +40,7 @@ const flagsArg = args.find((arg) => arg.startsWith('--server-node-flags='));
 const serverNodeFlags = (flagsArg === undefined ? '' : flagsArg.slice('--server-node-flags='.length)).split(' ').filter(Boolean);
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitReady(url) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const { statusCode, body } = await undiciRequest(`${url}/health/readiness`);
-      await body.dump();
-      if (statusCode === 200) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${url} did not become ready`);
-}
 
 const bodies = {
   json: JSON.stringify({ model: 'bench', messages }),

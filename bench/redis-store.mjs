@@ -15,7 +15,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { asyncScheduler, filter, firstValueFrom, timeout } from 'rxjs';
@@ -26,6 +25,7 @@ import { messages } from './lib/fixtures.mjs';
 import { ask, coreFor, cpuMicros, startNode, stop } from './lib/processes.mjs';
 import { startRedis } from './lib/redis-server.mjs';
 import { fmt, median, nowMs, percentile, sortNumbers, table } from './lib/stats.mjs';
+import { freePort, waitReady } from './lib/listening.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -40,28 +40,7 @@ const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const print = (text = '') => console.log(text);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitReady(url) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const { statusCode, body } = await undiciRequest(`${url}/health/readiness`);
-      await body.dump();
-      if (statusCode === 200) return;
-    } catch {}
-    await sleep(50);
-  }
-  throw new Error(`${url} did not become ready`);
-}
 
 const body = JSON.stringify({ model: 'bench', messages });
 const headers = { 'content-type': 'application/json' };

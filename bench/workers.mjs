@@ -13,13 +13,12 @@
 //
 // Run: node bench/workers.mjs [--quick] [--rounds N] [--seconds S]   (after `npm run build`)
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { request as undiciRequest } from 'undici';
 import { messages } from './lib/fixtures.mjs';
 import { cpuMicros, startNode, stop } from './lib/processes.mjs';
 import { fmt, median, nowMs, percentile, sortNumbers, table } from './lib/stats.mjs';
+import { freePort, waitReady } from './lib/listening.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -32,28 +31,7 @@ const seconds = option('--seconds', quick ? 1.5 : 3);
 const connections = 50;
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function waitReady(url) {
-  for (let i = 0; i < 600; i++) {
-    try {
-      const { statusCode, body } = await undiciRequest(`${url}/health/readiness`);
-      await body.dump();
-      if (statusCode === 200) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${url} did not become ready`);
-}
 
 /** The processes serving a target: the process itself and, for a cluster primary, its workers (from /proc). */
 function processTree(pid) {
