@@ -20,15 +20,17 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { checkInvariants, type ResourceTrend } from './check-invariants.js';
+import { checkMetrics, parsePrometheusText } from './check-metrics.js';
 import { startFaultUpstream } from './fault-upstream.js';
 import { seededRandom } from './faults.js';
 import { leastSquaresSlope } from './least-squares-slope.js';
 import { readProcess, sampleProcess, type ResourceSample } from './process-sampler.js';
 import { detailTable, outcomeTable, trafficTable, trendTable, upstreamRouteTable, type TrendLine } from './print-report.js';
 import { runLoad } from './run-load.js';
-import { soakConfigYaml, soakDeadlineS, soakTraffic } from './soak-config.js';
+import { startSideTraffic } from './side-traffic.js';
+import { soakApiKeys, soakConfigYaml, soakDeadlineS, soakRouterConfig, soakTraffic } from './soak-config.js';
 import { summarize } from './soak-summary.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -160,6 +162,22 @@ const sampler = sampleProcess(pid);
 proxy.on('message', (message: { heapUsed?: unknown; liveHeap?: unknown }) => {
   if (typeof message.heapUsed === 'number') sampler.reportHeap(message.heapUsed, typeof message.liveHeap === 'number' ? message.liveHeap : undefined);
 });
+// Beside the calls: GET /health, GET /v1/router/events (hung up on at random) and GET /metrics.
+const { model_list: deployments } = soakRouterConfig(upstream.origin);
+const secrets = Object.values(soakApiKeys);
+const sideDispatcher = new Agent();
+const sideTraffic = startSideTraffic(
+  {
+    url,
+    groups: [...new Set(deployments.map((deployment) => deployment.model_name))],
+    deploymentCount: (group) => deployments.filter((deployment) => group === undefined || deployment.model_name === group).length,
+    secrets,
+    random,
+    metrics: true,
+    timeoutMs: 10_000,
+  },
+  sideDispatcher,
+);
 let received = 0;
 let lastPrint = performance.now();
 const started = performance.now();
@@ -187,9 +205,22 @@ const load = await runLoad({
   },
 });
 const loadEndS = (performance.now() - started) / 1000;
+const side = await sideTraffic.stop();
 const settleStarted = performance.now();
 while (upstream.open > 0 && performance.now() - settleStarted < settleS * 1000) await new Promise((resolve) => setTimeout(resolve, 50));
 const openAfterSettle = upstream.open;
+// The proxy counts a request when its response closes: read /metrics once it has nothing in flight
+// but the scrape itself (`litellm_in_flight_requests` 1), or after 5 s whatever it says.
+let metricsText = '';
+for (const until = performance.now() + 5_000; ; ) {
+  const scrape = await request(`${url}/metrics`, { dispatcher: sideDispatcher });
+  metricsText = await scrape.body.text();
+  const inFlight = parsePrometheusText(metricsText).find((sample) => sample.name === 'litellm_in_flight_requests')?.value;
+  if (inFlight === 1 || performance.now() > until) break;
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+await sideDispatcher.close();
+const metrics = checkMetrics(metricsText, load.outcomes, secrets);
 const afterSettle = readProcess(pid);
 sampler.stop();
 
@@ -215,7 +246,8 @@ const bounded: ResourceTrend[] = trends.flatMap((line) =>
       ? [{ ...line, maxSlopePerMinute: maxFdSlope }]
       : [],
 );
-const violations = checkInvariants(summary, openAfterSettle, bounded);
+const violations = [...checkInvariants(summary, openAfterSettle, bounded), ...metrics.violations];
+if (side.failureCount > 0) violations.push(`${side.failureCount} side requests failed (${side.failures.slice(0, 3).join('; ')})`);
 
 console.log(`\n## Outcomes per fault (a request counts under every fault its upstream attempts met; ${load.sent} requests in ${loadEndS.toFixed(1)} s, ${(load.sent / loadEndS).toFixed(0)} req/s)\n`);
 console.log(outcomeTable(summary));
@@ -237,6 +269,14 @@ console.log(
   `Sent ${summary.total.sent}, outcomes ${summary.total.received}, lost ${summary.total.sent - summary.total.received}, ` +
     `duplicates ${summary.total.byClass.duplicate}, gaps ${summary.total.byClass.gap}, truncations ${summary.total.byClass.truncated}, ` +
     `broken ${summary.total.byClass.broken}, upstream left open ${openAfterSettle}.`,
+);
+console.log(
+  `/metrics: litellm_proxy_total_requests_metric_total ${metrics.proxyTotal} = ${metrics.answered} answered + ${metrics.surplus} of the ${metrics.unanswered} that hung up before a status; ` +
+    `hedges ${Object.entries(metrics.hedges).map(([outcome, count]) => `${outcome} ${count}`).join(', ') || 'none'}.`,
+);
+console.log(
+  `Beside the calls: ${side.health} GET /health (${side.unhealthyProbes} deployments reported unhealthy), ${side.eventStreams} GET /v1/router/events ` +
+    `(${side.events} events read, then hung up), ${side.metricsScrapes} GET /metrics; ${side.failureCount} failed.`,
 );
 if (violations.length === 0) console.log('\nEvery invariant held.');
 else console.log(`\nINVARIANTS BROKEN:\n${violations.map((line) => `  - ${line}`).join('\n')}`);
