@@ -108,9 +108,13 @@ export function soakRouterConfig(origin: string): RouterConfig {
   };
 }
 
-/** The same as a LiteLLM config.yaml for `rxllm --config`. */
-export function soakConfigYaml(origin: string): string {
-  const { model_list, ...router_settings } = soakRouterConfig(origin);
+/**
+ * The same as a LiteLLM config.yaml for `rxllm --config`; with `redisUrl`, the proxies that load it
+ * share deployment health through that Redis (`router_settings.redis_url`, DESIGN §10).
+ */
+export function soakConfigYaml(origin: string, redisUrl?: string): string {
+  const { model_list, ...settings } = soakRouterConfig(origin);
+  const router_settings = redisUrl === undefined ? settings : { ...settings, redis_url: redisUrl };
   // `callbacks: ["prometheus"]` serves `GET /metrics`, which the soak reads against its own ledger.
   const litellm_settings = { callbacks: ['prometheus'] };
   return `# Written by bench/soak/run.ts for one soak run.\n${stringify({ model_list, router_settings, litellm_settings })}`;
