@@ -15,8 +15,8 @@ export interface Traffic {
 }
 
 export interface LoadOptions {
-  /** The proxy: `http://127.0.0.1:<port>`. */
-  readonly url: string;
+  /** The proxy: `http://127.0.0.1:<port>`; several proxies (a fleet): each request goes to one drawn at random. */
+  readonly url: string | readonly string[];
   /** Each request is one of these, drawn uniformly. */
   readonly traffic: readonly Traffic[];
   readonly concurrency: number;
@@ -75,7 +75,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         watchdogMs: options.watchdogMs,
       };
       sent += 1;
-      const outcome = await sendSoakRequest(dispatcher, options.url, plan);
+      const urls = typeof options.url === 'string' ? [options.url] : options.url;
+      const url = urls.length === 1 ? (urls[0] as string) : (urls[Math.floor(options.random() * urls.length)] as string);
+      const outcome = await sendSoakRequest(dispatcher, url, plan);
       outcomes.push(outcome);
       options.onOutcome?.(outcome);
     }

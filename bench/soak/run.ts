@@ -4,6 +4,7 @@
  *   npm run soak                                  # 5 minutes, 10 % faults
  *   npm run soak -- --quick                       # 30 s
  *   npm run soak -- --duration 600 --rate 0.2 --concurrency 64 --disconnect-rate 0.1 --seed 7
+ *   npm run soak -- --quick --redis                # two proxies sharing one redis-server, killed and restarted mid-run
  *
  * The fault upstream and the clients run in this process; the proxy (`node --import tsx
  * src/cli/main.ts --config <generated yaml>`) in its own, sampled once a second from /proc (RSS, open
@@ -20,15 +21,18 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { checkInvariants, type ResourceTrend } from './check-invariants.js';
+import { checkMetrics, parsePrometheusText } from './check-metrics.js';
+import { startRedisServer, type RedisServer } from '../../specs/support/redis-server.js';
 import { startFaultUpstream } from './fault-upstream.js';
 import { seededRandom } from './faults.js';
 import { leastSquaresSlope } from './least-squares-slope.js';
 import { readProcess, sampleProcess, type ResourceSample } from './process-sampler.js';
 import { detailTable, outcomeTable, trafficTable, trendTable, upstreamRouteTable, type TrendLine } from './print-report.js';
 import { runLoad } from './run-load.js';
-import { soakConfigYaml, soakDeadlineS, soakTraffic } from './soak-config.js';
+import { startSideTraffic } from './side-traffic.js';
+import { soakApiKeys, soakConfigYaml, soakDeadlineS, soakRouterConfig, soakTraffic } from './soak-config.js';
 import { summarize } from './soak-summary.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,6 +50,7 @@ const { values } = parseArgs({
     'max-heap-slope': { type: 'string', default: '2048' },
     'max-rss-slope': { type: 'string' },
     'max-fd-slope': { type: 'string', default: '10' },
+    redis: { type: 'boolean', default: false },
   },
 });
 
@@ -134,37 +139,84 @@ function floors(points: readonly { x: number; y: number }[]): { x: number; y: nu
 
 const random = seededRandom(seed);
 const upstream = await startFaultUpstream({ faultRate, random });
+// --redis: one real redis-server (persistence off) shared by two proxies, killed and restarted mid-run.
+const redis: RedisServer | undefined = values.redis ? await startRedisServer() : undefined;
 const dir = mkdtempSync(join(tmpdir(), 'rxllm-soak-'));
 const configPath = join(dir, 'config.yaml');
-writeFileSync(configPath, soakConfigYaml(upstream.origin));
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const proxy = spawn(
-  process.execPath,
-  ['--expose-gc', '--import', 'tsx', '--import', './bench/soak/heap-probe.ts', 'src/cli/main.ts', '--config', configPath, '--port', String(port)],
-  // The per-request log lines go nowhere: writing them is the proxy's cost, reading them is not the soak's.
-  { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
-);
-let proxyExited = false;
-proxy.once('exit', () => (proxyExited = true));
-const pid = proxy.pid as number;
+writeFileSync(configPath, soakConfigYaml(upstream.origin, redis?.url));
+
+interface ProxyProcess {
+  readonly url: string;
+  readonly pid: number;
+  readonly child: ReturnType<typeof spawn>;
+  exited: boolean;
+}
+
+async function spawnProxy(): Promise<ProxyProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', '--import', './bench/soak/heap-probe.ts', 'src/cli/main.ts', '--config', configPath, '--port', String(port)],
+    // The per-request log lines go nowhere: writing them is the proxy's cost, reading them is not the soak's.
+    { cwd: root, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+  );
+  const spawned: ProxyProcess = { url: `http://127.0.0.1:${port}`, pid: child.pid as number, child, exited: false };
+  child.once('exit', () => (spawned.exited = true));
+  return spawned;
+}
+
+const proxies = [await spawnProxy(), ...(redis === undefined ? [] : [await spawnProxy()])];
+// The first proxy is the one sampled (and the one the report's process figures are about).
+const { url, pid, child: proxy } = proxies[0] as ProxyProcess;
 
 console.log(
   `rxllm soak: ${durationS} s, ${(faultRate * 100).toFixed(0)} % faults, ${concurrency} clients, ` +
     `${(disconnectRate * 100).toFixed(0)} % disconnects, ${(streamShare * 100).toFixed(0)} % streaming, seed ${seed}; ` +
-    `proxy pid ${pid} on ${url}, upstream ${upstream.origin} (OpenAI, Azure, Gemini, Anthropic, Bedrock); node ${process.version}, ${cpus().length} cores`,
+    `proxy pid ${proxies.map((one) => `${one.pid} on ${one.url}`).join(' and ')}${redis === undefined ? '' : ` sharing ${redis.url}`}, upstream ${upstream.origin} (OpenAI, Azure, Gemini, Anthropic, Bedrock); node ${process.version}, ${cpus().length} cores`,
 );
-await waitReady(url, () => proxyExited);
+for (const one of proxies) await waitReady(one.url, () => one.exited);
 
 const sampler = sampleProcess(pid);
 proxy.on('message', (message: { heapUsed?: unknown; liveHeap?: unknown }) => {
   if (typeof message.heapUsed === 'number') sampler.reportHeap(message.heapUsed, typeof message.liveHeap === 'number' ? message.liveHeap : undefined);
 });
+// Beside the calls: GET /health, GET /v1/router/events (hung up on at random) and GET /metrics.
+const { model_list: deployments } = soakRouterConfig(upstream.origin);
+const secrets = Object.values(soakApiKeys);
+const sideDispatcher = new Agent();
+const sideTraffics = proxies.map((one) => startSideTraffic(
+  {
+    url: one.url,
+    groups: [...new Set(deployments.map((deployment) => deployment.model_name))],
+    deploymentCount: (group) => deployments.filter((deployment) => group === undefined || deployment.model_name === group).length,
+    secrets,
+    random,
+    metrics: true,
+    timeoutMs: 10_000,
+  },
+  sideDispatcher,
+  proxies.length === 1 ? 2 : 1,
+));
 let received = 0;
 let lastPrint = performance.now();
 const started = performance.now();
+// Redis dies (SIGKILL, as a crash) a third of the way in and comes back, empty, after a sixth of the run.
+const outage = redis === undefined ? undefined : { atS: durationS / 3, forS: Math.min(30, durationS / 6), log: [] as string[] };
+let outageDone = Promise.resolve();
+if (redis !== undefined && outage !== undefined) {
+  outageDone = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, outage.atS * 1000));
+    await redis.stop('SIGKILL');
+    outage.log.push(`redis-server killed at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`  ${outage.log[outage.log.length - 1]}`);
+    await new Promise((resolve) => setTimeout(resolve, outage.forS * 1000));
+    await redis.start();
+    outage.log.push(`redis-server back at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`  ${outage.log[outage.log.length - 1]}`);
+  })();
+}
 const load = await runLoad({
-  url,
+  url: proxies.map((one) => one.url),
   traffic: soakTraffic(),
   concurrency,
   durationMs: durationS * 1000,
@@ -187,9 +239,38 @@ const load = await runLoad({
   },
 });
 const loadEndS = (performance.now() - started) / 1000;
+const sides = await Promise.all(sideTraffics.map((one) => one.stop()));
+const side = {
+  health: sides.reduce((sum, one) => sum + one.health, 0),
+  unhealthyProbes: sides.reduce((sum, one) => sum + one.unhealthyProbes, 0),
+  eventStreams: sides.reduce((sum, one) => sum + one.eventStreams, 0),
+  events: sides.reduce((sum, one) => sum + one.events, 0),
+  metricsScrapes: sides.reduce((sum, one) => sum + one.metricsScrapes, 0),
+  failures: sides.flatMap((one) => one.failures),
+  failureCount: sides.reduce((sum, one) => sum + one.failureCount, 0),
+};
+await outageDone;
 const settleStarted = performance.now();
 while (upstream.open > 0 && performance.now() - settleStarted < settleS * 1000) await new Promise((resolve) => setTimeout(resolve, 50));
 const openAfterSettle = upstream.open;
+// The proxy counts a request when its response closes: read /metrics once it has nothing in flight
+// but the scrape itself (`litellm_in_flight_requests` 1), or after 5 s whatever it says.
+// With two proxies, their pages together: the counters add up.
+let metricsText = '';
+for (const one of proxies) {
+  for (const until = performance.now() + 5_000; ; ) {
+    const scrape = await request(`${one.url}/metrics`, { dispatcher: sideDispatcher });
+    const text = await scrape.body.text();
+    const inFlight = parsePrometheusText(text).find((sample) => sample.name === 'litellm_in_flight_requests')?.value;
+    if (inFlight === 1 || performance.now() > until) {
+      metricsText += text;
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+await sideDispatcher.close();
+const metrics = checkMetrics(metricsText, load.outcomes, secrets);
 const afterSettle = readProcess(pid);
 sampler.stop();
 
@@ -215,7 +296,8 @@ const bounded: ResourceTrend[] = trends.flatMap((line) =>
       ? [{ ...line, maxSlopePerMinute: maxFdSlope }]
       : [],
 );
-const violations = checkInvariants(summary, openAfterSettle, bounded);
+const violations = [...checkInvariants(summary, openAfterSettle, bounded), ...metrics.violations];
+if (side.failureCount > 0) violations.push(`${side.failureCount} side requests failed (${side.failures.slice(0, 3).join('; ')})`);
 
 console.log(`\n## Outcomes per fault (a request counts under every fault its upstream attempts met; ${load.sent} requests in ${loadEndS.toFixed(1)} s, ${(load.sent / loadEndS).toFixed(0)} req/s)\n`);
 console.log(outcomeTable(summary));
@@ -238,12 +320,24 @@ console.log(
     `duplicates ${summary.total.byClass.duplicate}, gaps ${summary.total.byClass.gap}, truncations ${summary.total.byClass.truncated}, ` +
     `broken ${summary.total.byClass.broken}, upstream left open ${openAfterSettle}.`,
 );
+console.log(
+  `/metrics: litellm_proxy_total_requests_metric_total ${metrics.proxyTotal} = ${metrics.answered} answered + ${metrics.surplus} of the ${metrics.unanswered} that hung up before a status; ` +
+    `hedges ${Object.entries(metrics.hedges).map(([outcome, count]) => `${outcome} ${count}`).join(', ') || 'none'}.`,
+);
+console.log(
+  `Beside the calls: ${side.health} GET /health (${side.unhealthyProbes} deployments reported unhealthy), ${side.eventStreams} GET /v1/router/events ` +
+    `(${side.events} events read, then hung up), ${side.metricsScrapes} GET /metrics; ${side.failureCount} failed.`,
+);
+if (outage !== undefined) console.log(`Two proxies on one redis-server: ${outage.log.join(', ')}; the invariants above held across the outage or name what broke.`);
 if (violations.length === 0) console.log('\nEvery invariant held.');
 else console.log(`\nINVARIANTS BROKEN:\n${violations.map((line) => `  - ${line}`).join('\n')}`);
 
-proxy.kill('SIGTERM');
-await Promise.race([once(proxy, 'exit'), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-if (!proxyExited) proxy.kill('SIGKILL');
+for (const one of proxies) {
+  one.child.kill('SIGTERM');
+  await Promise.race([once(one.child, 'exit'), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  if (!one.exited) one.child.kill('SIGKILL');
+}
+await redis?.stop();
 await upstream.close();
 rmSync(dir, { recursive: true, force: true });
 process.exit(violations.length === 0 ? 0 : 1);

@@ -40,6 +40,10 @@ export interface Outcome extends Classified {
   readonly endpoint: SoakEndpoint;
   readonly stream: boolean;
   readonly latencyMs: number;
+  /** The HTTP status the proxy answered with; undefined when no response headers came (a hang-up before them). */
+  readonly status: number | undefined;
+  /** The proxy's path it was sent to, e.g. `/v1/chat/completions`. */
+  readonly route: string;
 }
 
 const paths: Readonly<Record<SoakEndpoint, string>> = { chat: '/v1/chat/completions', completion: '/v1/completions', embedding: '/v1/embeddings' };
@@ -62,6 +66,7 @@ export async function sendSoakRequest(dispatcher: Dispatcher, url: string, plan:
   const started = performance.now();
   const controller = new AbortController();
   let why: 'client' | 'watchdog' | undefined;
+  let status: number | undefined;
   const abort = (reason: 'client' | 'watchdog'): void => {
     why ??= reason;
     controller.abort();
@@ -72,7 +77,7 @@ export async function sendSoakRequest(dispatcher: Dispatcher, url: string, plan:
     clearTimeout(watchdog);
     clearTimeout(beforeHeaders);
     const lost: Classified = { class: 'lost', detail: `no outcome within ${plan.watchdogMs} ms (${classified.class}: ${classified.detail})` };
-    return { ...(why === 'watchdog' ? lost : classified), user: plan.user, model: plan.model, endpoint, stream: plan.stream, latencyMs: performance.now() - started };
+    return { ...(why === 'watchdog' ? lost : classified), user: plan.user, model: plan.model, endpoint, stream: plan.stream, latencyMs: performance.now() - started, status, route: paths[endpoint] };
   };
 
   let response: Dispatcher.ResponseData;
@@ -90,6 +95,7 @@ export async function sendSoakRequest(dispatcher: Dispatcher, url: string, plan:
   }
   clearTimeout(beforeHeaders);
   const { statusCode, headers, body } = response;
+  status = statusCode;
   const streamed = statusCode === 200 && plan.stream;
   if (!streamed) {
     let text: string;

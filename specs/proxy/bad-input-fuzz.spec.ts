@@ -34,15 +34,18 @@ beforeAll(async () => {
   const config: RouterConfig = {
     model_list: [
       { model_name: 'fast', litellm_params: { model: 'openai/fast', mock_response: 'ok' } },
-      { model_name: 'up', litellm_params: { model: 'openai/up', api_base: upstream.apiBase, api_key: upstreamKey } },
+      { model_name: 'up', litellm_params: { model: 'openai/up', api_base: upstream.apiBase, api_key: upstreamKey }, model_info: { health_check_timeout: 2 } },
       { model_name: 'masked', litellm_params: { model: 'openai/masked', mock_response: 'ok', api_base: `http://fuzz:${basePassword}@127.0.0.1:9/v1?key=${basePassword}` } },
     ],
     num_retries: 0,
+    // `hedge_after` in a request meets a group that hedges, and `max_hedges` one that may.
+    model_group_hedging: { up: { hedge_after: 1, max_hedges: 1 } },
     // A request that asks for a long wait still ends well within the client's bound.
     timeout: 3,
   };
   router = new Router(config, { env: {} });
-  proxy = createProxyServer({ router, masterKey, maxRequestSizeBytes: 1024 * 1024, drainTimeoutMs: 1_000, log: (line) => lines.push(line) });
+  // With /metrics on (`callbacks: ["prometheus"]`), open as LiteLLM's default has it.
+  proxy = createProxyServer({ router, masterKey, maxRequestSizeBytes: 1024 * 1024, drainTimeoutMs: 1_000, log: (line) => lines.push(line), metrics: true });
   ({ port } = await proxy.listen(0, '127.0.0.1'));
 });
 
@@ -97,7 +100,19 @@ function send({ method, path, headers, body, chunked }: Sent): Promise<Answer> {
     });
     req.once('response', (res) => {
       const pieces: Buffer[] = [];
-      res.on('data', (piece: Buffer) => pieces.push(piece));
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, headers: JSON.stringify(res.headers), body: Buffer.concat(pieces).toString('utf8') });
+      };
+      // The live view's stream never ends by itself: its first frame (the fleet snapshot) is the answer.
+      const endless = res.statusCode === 200 && String(res.headers['content-type']).startsWith('text/event-stream') && path.startsWith('/v1/router/events');
+      res.on('data', (piece: Buffer) => {
+        pieces.push(piece);
+        if (endless && Buffer.concat(pieces).includes('\n\n')) {
+          done();
+          req.destroy();
+        }
+      });
       res.once('end', () => {
         clearTimeout(timer);
         resolve({ status: res.statusCode ?? 0, headers: JSON.stringify(res.headers), body: Buffer.concat(pieces).toString('utf8') });
@@ -213,6 +228,8 @@ const requestKeys = [
   'api_base',
   'user',
   'metadata',
+  'hedge_after',
+  'max_hedges',
   '__proto__',
   'constructor',
   '',
@@ -320,6 +337,12 @@ const seconds = fc.oneof(
   headerText,
 );
 
+const callId = fc.oneof(
+  fc.constantFrom('', ' ', 'x'.repeat(257), 'x'.repeat(10_000), '"quoted"', 'a\tb', '\u00e9t\u00e9', '../../etc/passwd', '%0d%0aset-cookie: a=b', '<script>'),
+  headerText,
+  fc.uuid(),
+);
+
 const authorization = fc.oneof(
   { weight: 6, arbitrary: fc.constant(`Bearer ${masterKey}`) },
   { weight: 1, arbitrary: fc.constantFrom(undefined, 'Bearer', 'Bearer ', `bearer  ${masterKey}  `, `Basic ${masterKey}`, `Bearer ${masterKey}x`, 'Bearer sk-wrong') },
@@ -344,6 +367,8 @@ const headers = fc
       connection: fc.constantFrom('close', 'keep-alive', 'upgrade'),
       upgrade: fc.constantFrom('websocket', 'h2c'),
       'x-forwarded-for': headerText,
+      'x-litellm-num-retries': seconds,
+      'x-litellm-call-id': callId,
     },
     { requiredKeys: ['authorization'] },
   )
@@ -371,6 +396,18 @@ const path = fc.oneof(
       '/health/liveliness',
       '/health/liveness',
       '/health/readiness',
+      '/health',
+      '/health?model=fast',
+      '/health?model=up',
+      '/health?model=nope',
+      '/health?model_id=masked/0',
+      '/metrics',
+      '/metrics/',
+      '/metrics?name[]=x',
+      '/v1/router/events',
+      '/v1/router/events?since=0',
+      '/ui',
+      '/ui/',
       '/',
       '/v1/embeddings',
       '/v1/chat/completions/',
@@ -418,6 +455,52 @@ describe('the proxy under fuzzed input', () => {
   it('answers any method and path, with any headers and body, the same way', async () => {
     await fc.assert(
       fc.asyncProperty(fc.record({ method, path, headers, body, chunked: fc.boolean() }), answersWell),
+      { numRuns: 100, ...seed },
+    );
+  });
+
+  it('answers the observability routes with any query, method and headers the same way', async () => {
+    const queryValue = fc.oneof(
+      fc.constantFrom('fast', 'up', 'masked', 'nope', '', '%ZZ', '%E0%A4%A', '%00', '%2F', 'fast%00', '..%2f..', 'a'.repeat(3_000), '__proto__', 'constructor'),
+      fc.string({ maxLength: 30 }).map(encodeURIComponent),
+      fc.string({ unit: 'binary', maxLength: 10 }).map(encodeURIComponent),
+    );
+    const query = fc
+      .array(fc.tuple(fc.constantFrom('model', 'model_id', 'litellm_model_id', 'model[]', 'x'), queryValue), { maxLength: 3 })
+      .map((pairs) => (pairs.length === 0 ? '' : `?${pairs.map(([name, value]) => `${name}=${value}`).join('&')}`));
+    const route = fc.constantFrom('/health', '/metrics', '/metrics/', '/v1/router/events', '/ui');
+    await fc.assert(
+      fc.asyncProperty(
+        route,
+        query,
+        fc.oneof({ weight: 4, arbitrary: fc.constant('GET') }, { weight: 1, arbitrary: fc.constantFrom('POST', 'HEAD', 'DELETE', 'OPTIONS') }),
+        headers,
+        (at, search, verb, fuzzed) => answersWell({ method: verb, path: `${at}${search}`, headers: fuzzed, body: undefined, chunked: false }),
+      ),
+      { numRuns: 100, ...seed },
+    );
+  });
+
+  it('answers a request with junk hedge_after, max_hedges, x-litellm-num-retries and x-litellm-call-id the same way', async () => {
+    const junk = fc.oneof(nastyValue, fc.constantFrom<unknown>(0, 0.0001, 1e-9, 1, 2, 100, 1e9, '1', '0.5', -0.5));
+    await fc.assert(
+      fc.asyncProperty(
+        validRequest,
+        fc.record({ hedge_after: junk, max_hedges: junk }, { requiredKeys: [] }),
+        // Often a good retries header (or none), so that the hedging fields are what the proxy reads.
+        fc.option(fc.oneof({ weight: 2, arbitrary: fc.constantFrom('0', '1', '2') }, { weight: 1, arbitrary: seconds })),
+        callId,
+        (request, hedging, retries, id) => {
+          const fields = Object.fromEntries(Object.entries(hedging).filter(([, value]) => value !== deletion));
+          return answersWell({
+            method: 'POST',
+            path: '/v1/chat/completions',
+            headers: { ...goodHeaders, ...(retries === null ? {} : { 'x-litellm-num-retries': retries }), 'x-litellm-call-id': id },
+            body: Buffer.from(serialise({ ...request, ...fields })),
+            chunked: false,
+          });
+        },
+      ),
       { numRuns: 100, ...seed },
     );
   });

@@ -1,19 +1,22 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../bench/soak/check-invariants.js';
+import { checkMetrics, type MetricsLedger } from '../../bench/soak/check-metrics.js';
 import { classifyCompletion, classifyEmbedding, classifyStream } from '../../bench/soak/classify-outcome.js';
 import { startFaultUpstream, type FaultUpstream } from '../../bench/soak/fault-upstream.js';
 import { faultKinds, seededRandom, type Served } from '../../bench/soak/faults.js';
 import { soakEndpoints, soakFormatNames } from '../../bench/soak/formats/soak-wire-format.js';
 import { runLoad, type LoadResult } from '../../bench/soak/run-load.js';
 import { sendSoakRequest, type Outcome } from '../../bench/soak/soak-client.js';
-import { soakRouterConfig, soakTraffic } from '../../bench/soak/soak-config.js';
+import { soakApiKeys, soakHedgedGroups, soakRouterConfig, soakTraffic } from '../../bench/soak/soak-config.js';
+import { startSideTraffic, type SideTrafficLedger } from '../../bench/soak/side-traffic.js';
 import { summarize } from '../../bench/soak/soak-summary.js';
 import { tokenOf } from '../../bench/soak/tokens.js';
 import { createProxyServer, type ProxyServer } from '../../src/proxy/create-proxy-server.js';
 import { Router } from '../../src/router/router.js';
+import type { RouterEvent } from '../../src/router/router-events.js';
 import { waitUntil } from '../support/wait-until.js';
 import { settle, watchUnhandledErrors, type UnhandledErrorWatch } from '../support/watch-unhandled-errors.js';
 
@@ -146,15 +149,36 @@ describe('a short fault soak of the proxy, every wire format and endpoint', () =
   let router: Router;
   let proxy: ProxyServer;
   let load: LoadResult;
+  let side: SideTrafficLedger;
+  let metrics: MetricsLedger;
   let unhandled: UnhandledErrorWatch;
+  const hedgeEvents: RouterEvent[] = [];
+  const dispatcher = new Agent();
 
   beforeAll(async () => {
     unhandled = watchUnhandledErrors();
     // Faults at 40 % (not the soak's 10 %) so that a few hundred requests meet every fault in every format.
     upstream = await startFaultUpstream({ faultRate: 0.4, random });
-    router = new Router(soakRouterConfig(upstream.origin), { env: {} });
-    proxy = createProxyServer({ router, log: () => {}, drainTimeoutMs: 1_000 });
+    const config = soakRouterConfig(upstream.origin);
+    router = new Router(config, { env: {} });
+    router.events$.subscribe((event) => {
+      if (event.type === 'hedgeStarted' || event.type === 'hedgeWon') hedgeEvents.push(event);
+    });
+    proxy = createProxyServer({ router, log: () => {}, drainTimeoutMs: 1_000, metrics: true });
     const { url } = await proxy.listen(0, '127.0.0.1');
+    const secrets = Object.values(soakApiKeys);
+    const sideTraffic = startSideTraffic(
+      {
+        url,
+        groups: [...new Set(config.model_list.map((deployment) => deployment.model_name))],
+        deploymentCount: (group) => config.model_list.filter((deployment) => group === undefined || deployment.model_name === group).length,
+        secrets,
+        random,
+        metrics: true,
+        timeoutMs: 5_000,
+      },
+      dispatcher,
+    );
     load = await runLoad({
       url,
       traffic: soakTraffic(),
@@ -165,11 +189,17 @@ describe('a short fault soak of the proxy, every wire format and endpoint', () =
       watchdogMs: 12_000,
       random,
     });
+    side = await sideTraffic.stop();
     // The settle: every hung upstream request must be aborted by a clock of the proxy's (a few hundred ms).
     await waitUntil(() => upstream.open === 0, 5_000, 'the upstream requests to close').catch(() => {});
+    // A request is counted when its response closes, which may come just after its client read it.
+    await waitUntil(() => proxy.inFlight === 0, 5_000, 'the proxy to have nothing in flight').catch(() => {});
+    const scrape = await request(`${url}/metrics`, { dispatcher });
+    metrics = checkMetrics(await scrape.body.text(), load.outcomes, secrets);
   }, 30_000);
 
   afterAll(async () => {
+    await dispatcher.close();
     await proxy.close();
     await router.close();
     await upstream.close();
@@ -197,6 +227,34 @@ describe('a short fault soak of the proxy, every wire format and endpoint', () =
     const classes = new Set(load.outcomes.map((outcome) => outcome.class));
     for (const seen of ['ok-json', 'ok-stream', 'stream-error', 'client-aborted'] as const) expect(classes).toContain(seen);
     expect(load.sent).toBeGreaterThanOrEqual(200);
+  });
+
+  it('hedged all through the run, and every hedge that lost was closed upstream (none left open)', () => {
+    const started = hedgeEvents.filter((event) => event.type === 'hedgeStarted');
+    const losers = hedgeEvents.flatMap((event) => (event.type === 'hedgeWon' ? event.losers : []));
+    expect(started.length).toBeGreaterThan(0);
+    expect(losers.length).toBeGreaterThan(0);
+    expect(new Set(started.map((event) => event.group))).toEqual(new Set(soakHedgedGroups));
+    // The losers' upstream requests were aborted: each closed before its response finished.
+    expect(upstream.open).toBe(0);
+    const total = Object.values(upstream.counts()).reduce((sum, counts) => sum + counts.closedEarly, 0);
+    expect(total).toBeGreaterThanOrEqual(losers.length);
+    expect(metrics.hedges['started']).toBe(started.length);
+  });
+
+  it("counts in /metrics exactly the requests the clients were answered, plus at most those that hung up before an answer, and shows no key", () => {
+    expect(metrics.violations).toEqual([]);
+    expect(metrics.answered).toBeGreaterThan(0);
+    expect(metrics.proxyTotal).toBeGreaterThanOrEqual(metrics.answered);
+    expect(metrics.proxyTotal).toBeLessThanOrEqual(load.sent);
+  });
+
+  it('answered GET /health, GET /v1/router/events and GET /metrics with 2xx all through the run, with no key', () => {
+    expect(side.failures).toEqual([]);
+    expect(side.health).toBeGreaterThan(0);
+    expect(side.eventStreams).toBeGreaterThan(0);
+    expect(side.events).toBeGreaterThan(0);
+    expect(side.metricsScrapes).toBeGreaterThan(0);
   });
 
   it('carried every endpoint, streamed and not, through every format, and each got whole answers', () => {

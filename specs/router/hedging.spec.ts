@@ -382,4 +382,21 @@ describe('hedging settings: validation', () => {
       refused({ model: 'g', messages, max_hedges: 0.5 }).then((error) => expect(error).toMatchObject({ status: 400, param: 'max_hedges' })),
     ]);
   });
+
+  // Found by the bad-input fuzz (specs/proxy/bad-input-fuzz.spec.ts): `"hedge_after": 1e-10` was a
+  // valid positive number of seconds that rounded to 0 ms, and the hedge operator's TypeError made
+  // every such call a 500 internal_server_error, whether the request or the config set it.
+  it('takes a hedge_after that rounds to 0 ms (under half a nanosecond) as "hedge at once", in a request or the config', async () => {
+    const mocks = [deployment('g', 'a', { mock_response: 'hi' }), deployment('g', 'b', { mock_response: 'hi' })];
+    const perRequest = new Router({ model_list: mocks });
+    const fromConfig = new Router({ model_list: mocks, model_group_hedging: { g: { hedge_after: 1e-10 } } });
+    for (const answer of [
+      await perRequest.completion({ model: 'g', messages, hedge_after: 1e-10 }),
+      await perRequest.completion({ model: 'g', messages, hedge_after: '5e-324' } as unknown as RouterRequest),
+      await fromConfig.completion({ model: 'g', messages }),
+    ]) {
+      expect(answer.choices[0]?.message.content).toBe('hi');
+    }
+    await Promise.all([perRequest.close(), fromConfig.close()]);
+  });
 });

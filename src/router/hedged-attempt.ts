@@ -12,12 +12,17 @@ interface Hedging {
   readonly maxHedges: number;
 }
 
+/** The shortest wait before a hedge: the microsecond every duration is rounded to. */
+const minHedgeAfterMs = 0.001;
+
 /** The call's hedging in `group`, or undefined when it is off (no `hedge_after`, or `max_hedges` 0). */
 export function hedgingOf(core: RouterCore, call: CallState, group: string): Hedging | undefined {
   const own = core.settings.hedging.get(group);
   const afterMs = call.request.hedgeAfterMs ?? own?.afterMs;
   const maxHedges = call.request.maxHedges ?? own?.maxHedges ?? 0;
-  return afterMs === undefined || maxHedges === 0 ? undefined : { afterMs, maxHedges };
+  // Durations are rounded to the microsecond: a positive `hedge_after` under half a nanosecond came
+  // out 0 ms, which the hedge operator refuses (a 500 for every such call). It means "at once".
+  return afterMs === undefined || maxHedges === 0 ? undefined : { afterMs: Math.max(afterMs, minHedgeAfterMs), maxHedges };
 }
 
 /**
