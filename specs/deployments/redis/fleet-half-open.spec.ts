@@ -42,6 +42,9 @@ async function fleetOf(count: number): Promise<DeploymentStore[]> {
     const store = createRedisDeploymentStore([{ id: 'd', group: 'm', reducer }], asyncScheduler, {
       url: redis.url,
       keyPrefix,
+      // A loaded machine (the whole suite on 2 cores) can hold a command past the 250 ms default, and a
+      // write that times out is dropped (fire-and-forget): these specs are about what is shared, not that.
+      commandTimeoutMs: 5_000,
       log: (level) => level === 'info' && connected(),
     });
     open.push(store);
