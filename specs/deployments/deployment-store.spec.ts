@@ -1,4 +1,4 @@
-import { distinctUntilChanged, filter, map } from 'rxjs';
+import { distinctUntilChanged, filter, map, type SchedulerAction, type SchedulerLike } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { DeploymentMessage } from '../../src/deployments/deployment-message.js';
 import { createInMemoryDeploymentStore, type DeploymentStore } from '../../src/deployments/deployment-store.js';
@@ -28,6 +28,27 @@ function fail(store: DeploymentStore, id: string, cooldownMs: number): void {
 }
 
 describe('createInMemoryDeploymentStore', () => {
+  it('ends a cooldown whose timer fires a millisecond before the clock reads its end (real timers do)', () => {
+    const testScheduler = createTestScheduler();
+    const ended: number[] = [];
+    testScheduler.run(() => {
+      // Node's timers run on a monotonic clock and the scheduler reads Date.now(): a 100 ms timer can
+      // run when now() says 99 ms. This scheduler's timers all run a millisecond early.
+      const early = {
+        now: () => testScheduler.now(),
+        schedule: (work: (this: SchedulerAction<unknown>, state?: unknown) => void, delay = 0, state?: unknown) =>
+          testScheduler.schedule(work, delay > 1 ? delay - 1 : delay, state),
+      } as SchedulerLike;
+      const store = storeOn(early);
+      fail(store, 'a', 100);
+      store.state$('a').subscribe((state) => {
+        if (state.cooldownUntil === undefined && state.halfOpen !== undefined) ended.push(testScheduler.now());
+      });
+    });
+    // Ended at 100 (half-open), with no other message to the deployment to end it lazily.
+    expect(ended).toEqual([100]);
+  });
+
   it('ends a cooldown by itself when its time is up (scheduler-driven)', () => {
     const testScheduler = createTestScheduler();
     testScheduler.run(({ expectObservable, time }) => {

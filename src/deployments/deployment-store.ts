@@ -74,6 +74,17 @@ export function createInMemoryDeploymentStore(specs: readonly DeploymentActorSpe
     return actor;
   };
 
+  // A real timer may fire a millisecond before the clock reads its end (Node's timers run on a
+  // monotonic clock, `Date.now()` on the wall clock): the reducer would then keep the cooldown, and
+  // nothing would end it until the deployment's next message. So the expiry waits out any rest.
+  const scheduleExpiry = (id: string, actor: Actor, delay: number): Subscription =>
+    scheduler.schedule(() => {
+      const until = actor.state.value.cooldownUntil;
+      const now = scheduler.now();
+      if (until !== undefined && until > now) actor.expiry = scheduleExpiry(id, actor, until - now);
+      else send(id, { type: 'cooldownExpired' });
+    }, delay);
+
   const send = (id: string, message: DeploymentMessage): void => {
     const actor = actorOf(id);
     const previous = actor.state.value;
@@ -82,10 +93,7 @@ export function createInMemoryDeploymentStore(specs: readonly DeploymentActorSpe
     if (next === previous) return;
     if (next.cooldownUntil !== previous.cooldownUntil) {
       actor.expiry?.unsubscribe();
-      actor.expiry =
-        next.cooldownUntil === undefined
-          ? undefined
-          : scheduler.schedule(() => send(id, { type: 'cooldownExpired' }), next.cooldownUntil - at);
+      actor.expiry = next.cooldownUntil === undefined ? undefined : scheduleExpiry(id, actor, next.cooldownUntil - at);
     }
     actor.state.next(next);
     if (transitions.observed) transitions.next({ message, previous, next, at });

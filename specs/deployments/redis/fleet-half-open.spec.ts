@@ -87,7 +87,9 @@ describe('half-open recovery across a fleet sharing a Redis store', () => {
     const [a, b, c] = (await fleetOf(3)) as [DeploymentStore, DeploymentStore, DeploymentStore];
     a.send('d', { type: 'attemptStarted' });
     a.send('d', rateLimited(200));
-    await waitUntil(() => [a, b, c].every((store) => store.get('d').halfOpen !== undefined), 10_000, 'every router to go half-open');
+    await waitUntil(() => [a, b, c].every((store) => store.get('d').halfOpen !== undefined), 10_000, 'every router to go half-open').catch((error: unknown) => {
+      throw new Error(`${String(error)}: ${JSON.stringify([a, b, c].map((store) => { const s = store.get('d'); return [s.cooldownUntil, s.cooldownMs, s.halfOpen, s.totals, Date.now()]; }))}`);
+    });
     c.send('d', { type: 'attemptStarted' });
     c.send('d', { type: 'attemptSucceeded', latencyMs: 5, ttftMs: undefined, outputTokens: 1, tokens: 2, probeOf: c.get('d').halfOpen?.since });
     expect(c.get('d').halfOpen).toBeUndefined();
