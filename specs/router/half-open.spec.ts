@@ -2,7 +2,7 @@ import { filter, map, merge, mergeMap, type Observable, throwError, timer } from
 import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { RouterConfig } from '../../src/config/router-config-schema.js';
-import { InternalServerError, RateLimitError } from '../../src/errors/error-classes.js';
+import { ConflictError, InternalServerError, RateLimitError } from '../../src/errors/error-classes.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../../src/protocol/chat.js';
 import type { Router } from '../../src/router/router.js';
 import type { RouterEvent } from '../../src/router/router-events.js';
@@ -197,5 +197,39 @@ describe('half-open recovery (DESIGN §12, virtual time)', () => {
       testScheduler.schedule(() => router.completion$(request('g')).subscribe({ error: (error: Error) => (message = error.message) }), 1_100);
     });
     expect(message).toBe('no deployments available for model group "g": all 2 are cooling down or being probed (a being probed, b after rate_limit_exceeded)');
+  });
+  it('a retry that waited out its backoff picks again: it never becomes a second probe of a deployment whose slot another call took meanwhile', () => {
+    const testScheduler = createTestScheduler();
+    testScheduler.run(({ cold, expectObservable }) => {
+      // a: a 429 at 0 (cooled 1 s); at 1000 its probe gets a 409 after 10 ms (no verdict: the slot is
+      // freed, a stays half-open) and that call's retry waits its backoff for a (b is cooling); at 1100
+      // another call takes a's free slot, a probe answering in 5 s. The retry must not start a second one.
+      let calls = 0;
+      const script: Answer[] = [
+        rateLimited,
+        () => cold('10ms #', undefined, new ConflictError('busy')),
+        () => cold('5s (x|)', { x: completion('hi', 'a') }),
+      ];
+      const router = routerFor(
+        testScheduler,
+        { num_retries: 2, cooldown_time: 1, model_list: [deployment('g', 'a'), deployment('g', 'b', { cooldown_time: 60 })] },
+        {
+          provider: providerBy({
+            a: () => (script[Math.min(calls++, script.length - 1)] as Answer)(),
+            b: () => throwError(() => new RateLimitError('slow down')),
+          }),
+        },
+      );
+      const probes$ = router.events$.pipe(
+        filter((event) => event.type === 'probeStarted'),
+        map((event) => (event.type === 'probeStarted' ? event.probesInFlight : -1)),
+      );
+      // Two probes, one at a time: the 1000 call's, and the 1100 call's; never two in flight.
+      expectObservable(probes$, '^ 7s !').toBe('1000ms a 99ms a', { a: 1 });
+      // The 1000 call ends with its 409 once the retry finds no deployment it may take; the 1100 call is a's answer.
+      const answers: unknown[] = [];
+      callsAt(router, [0, 1_000, 1_100]).subscribe((answer) => answers.push(typeof answer === 'string' ? answer : (answer as { status: unknown }).status));
+      testScheduler.schedule(() => expect(answers).toEqual([429, 409, 'a']), 6_200);
+    });
   });
 });

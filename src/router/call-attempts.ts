@@ -9,7 +9,7 @@ import { attempt$, type CallOutput } from './attempt.js';
 import type { CallState } from './call-state.js';
 import { fallbackTargets, hasSpecificFallbacks } from './fallback-targets.js';
 import { hedgedAttempt$, hedgingOf } from './hedged-attempt.js';
-import { pickDeployment } from './pick-deployment.js';
+import { canTakeAttempt, pickDeployment } from './pick-deployment.js';
 import { allowedRetries, isRetryable } from './retry-rules.js';
 import { emit, type RouterCore } from './router-core.js';
 
@@ -123,7 +123,19 @@ export function callAttempts$(core: RouterCore, call: CallState): Observable<Cal
     call.retriesInGroup = number;
     emit(core, () => ({ type: 'retry', call: call.id, group: frame.group, retry: number, delayMs: wait, at: core.scheduler.now() }));
     const next$ = attemptIn(retries);
-    return wait > 0 ? timer(wait, core.scheduler).pipe(switchMap(() => next$)) : next$;
+    if (wait === 0) return next$;
+    return timer(wait, core.scheduler).pipe(
+      switchMap(() => {
+        // The wait may have let another call take the deployment's last slot (a half-open one's probe
+        // slot, or max_parallel_requests'), or a failure cool it: pick again rather than overfill it.
+        const chosen = retries.next as Deployment;
+        if (canTakeAttempt(core, chosen)) return next$;
+        const other = pickDeployment(core, call, frame.group, true);
+        if (other === undefined) return throwError(() => error);
+        retries.next = other;
+        return next$;
+      }),
+    );
   };
 
   /** The next fallback group of `frame`'s group after `error`, or undefined when it has none left. */

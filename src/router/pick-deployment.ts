@@ -23,6 +23,16 @@ function hasFreeSlot(deployment: Deployment, state: DeploymentState): boolean {
   return deployment.maxParallelRequests === undefined || state.inFlight < deployment.maxParallelRequests;
 }
 
+/**
+ * Whether `deployment` may take an attempt now: not cooling, a probe slot free if half-open, and a
+ * slot free under `max_parallel_requests`. What a pick checked can change while a retry waits out its
+ * backoff: another call may take the last slot, or a failure cool it.
+ */
+export function canTakeAttempt(core: RouterCore, deployment: Deployment): boolean {
+  const state = core.store.get(deployment.id);
+  return !isCooling(state, core.scheduler.now()) && !probeSlotsFull(state, core.settings.cooldownProbeRequests) && hasFreeSlot(deployment, state);
+}
+
 /** Every deployment of `group` is cooling or being probed: why, and when to come back. */
 function noDeploymentsAvailable(states: readonly DeploymentState[], group: string, now: number): NoDeploymentsAvailableError {
   let soonest = Number.POSITIVE_INFINITY;
