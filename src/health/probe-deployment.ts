@@ -8,7 +8,7 @@ import { mockResponse$, mockTimeout$ } from '../providers/mock-provider.js';
 import type { CallOutput } from '../router/call-kind.js';
 import type { RouterCore } from '../router/router-core.js';
 import { defaultHealthCheckTimeoutMs, type DeploymentProbe, type ProbeOptions } from './health-report.js';
-import { probeCooldownMs } from './probe-cooldown-ms.js';
+import { cooldownLengthMs } from '../deployments/cooldown-length.js';
 import { probeRequest } from './probe-request.js';
 
 /** The probe's call, straight to the deployment's provider: no routing, retries or fallbacks. Mocks answer (or hang) as they do for calls. */
@@ -62,7 +62,7 @@ export function probeDeployment$(core: RouterCore, deployment: Deployment, optio
           type: 'attemptFailed',
           error: { kind: failureKind(error), status: error.status, code: error.code },
           latencyMs,
-          cooldownMs: probeCooldownMs(core.settings, deployment, error.retryAfter),
+          cooldownMs: cooldownLengthMs(undefined, deployment.cooldownTimeMs, core.settings.cooldownTimeMs, error.retryAfter),
         });
       }
       return of({ deployment, healthy: false, latencyMs, error });

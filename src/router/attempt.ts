@@ -1,6 +1,6 @@
 import { Observable, type Subscription } from 'rxjs';
-import { maxTimerMs } from '../config/limits.js';
 import type { Deployment } from '../config/router-settings.js';
+import { cooldownLengthMs } from '../deployments/cooldown-length.js';
 import type { DeploymentMessage } from '../deployments/deployment-message.js';
 import { failureKind } from '../deployments/failure-kind.js';
 import { toRxllmError } from '../errors/to-rxllm-error.js';
@@ -44,11 +44,7 @@ function providerCall$(core: RouterCore, call: CallState, deployment: Deployment
  * A router-wide `cooldown_time: 0` means "never cool" and is not overridden by a provider's Retry-After.
  */
 function cooldownMs(core: RouterCore, call: CallState, deployment: Deployment, retryAfter: number | undefined): number {
-  const explicit = call.request.cooldownTimeMs ?? deployment.cooldownTimeMs;
-  if (explicit !== undefined) return explicit;
-  if (core.settings.cooldownTimeMs === 0) return 0;
-  // A provider's Retry-After may be far off (an HTTP-date); a timer cannot wait longer than maxTimerMs.
-  return retryAfter !== undefined && retryAfter > 0 ? Math.min(retryAfter * 1000, maxTimerMs) : core.settings.cooldownTimeMs;
+  return cooldownLengthMs(call.request.cooldownTimeMs, deployment.cooldownTimeMs, core.settings.cooldownTimeMs, retryAfter);
 }
 
 /** Tokens a value reports: an embedding's usage has no completion tokens. */
