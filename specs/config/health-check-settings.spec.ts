@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseProxyConfig } from '../../src/config/parse-proxy-config.js';
 import { parseRouterConfig } from '../../src/config/parse-router-config.js';
-import { ConfigError } from '../../src/errors/config-error.js';
+import { configIssues } from '../support/config-issues.js';
 
 const modelList = [{ model_name: 'm', litellm_params: { model: 'openai/m', mock_response: 'hi' } }];
 
-function issues(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
+const issues = configIssues;
 
 describe('general_settings.background_health_checks / health_check_interval', () => {
   it('are off unless background_health_checks is true; the interval defaults to LiteLLM’s 300 s', () => {

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseProxyConfig } from '../../src/config/parse-proxy-config.js';
 import { parseRouterConfig } from '../../src/config/parse-router-config.js';
-import { ConfigError } from '../../src/errors/config-error.js';
+import { configIssues } from '../support/config-issues.js';
 
 const modelList = [{ model_name: 'm', litellm_params: { model: 'openai/m', mock_response: 'hi' } }];
 
-function issues(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
-    throw error;
-  }
-  return [];
-}
+const issues = configIssues;
 
 describe('router_settings.redis_*: where a fleet shares deployment state', () => {
   it('no redis_host and no redis_url: no Redis, even with REDIS_HOST set (as LiteLLM, the variables alone turn nothing on)', () => {
