@@ -1,33 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeUpstream } from '../support/fake-upstream.js';
-import { spawnCli, type CliProcess } from './spawn-cli.js';
+import { cliSandbox, spawnCli, type CliProcess } from './spawn-cli.js';
 
 // The rxllm CLI as users run it: a child process (tsx, from source), driven over HTTP and signals.
 
-let dir: string;
-const running: CliProcess[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rxllm-cli-'));
-});
-
-afterEach(() => {
-  for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(name: string, text: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, text);
-  return path;
-}
+const { running, file } = cliSandbox('rxllm-cli-');
 
 function start(args: readonly string[], env: NodeJS.ProcessEnv = process.env): CliProcess {
   const cli = spawnCli(args, env);

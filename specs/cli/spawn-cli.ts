@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -80,6 +84,33 @@ function track(child: ChildProcess): CliProcess {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${stdout}\n${stderr}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
+    },
+  };
+}
+
+/**
+ * A spec file's CLI sandbox: a temporary folder for its config files (removed after the file) and
+ * the CLIs it starts (`running`), SIGKILLed after each test if still alive. Registers vitest hooks.
+ */
+export function cliSandbox(prefix: string): { readonly running: CliProcess[]; file(name: string, text: string): Promise<string> } {
+  let dir = '';
+  const running: CliProcess[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterEach(() => {
+    // SIGKILL to a cluster primary leaves its workers to node:cluster, which ends them when the IPC channel closes.
+    for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    running,
+    async file(name, text) {
+      const path = join(dir, name);
+      await writeFile(path, text);
+      return path;
     },
   };
 }

@@ -1,11 +1,8 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitUntil } from '../support/wait-until.js';
-import { spawnCli, type CliProcess } from './spawn-cli.js';
+import { cliSandbox, spawnCli, type CliProcess } from './spawn-cli.js';
 
 // `rxllm --num_workers N` as users run it: the real CLI (tsx, from source) as a child process, whose
 // primary forks real node:cluster workers. Which worker answered is read from the request log line
@@ -16,27 +13,7 @@ import { spawnCli, type CliProcess } from './spawn-cli.js';
 const startupMs = 45_000;
 const specMs = 90_000;
 
-let dir: string;
-const running: CliProcess[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rxllm-workers-'));
-});
-
-afterEach(() => {
-  // SIGKILL to the primary leaves its workers to node:cluster, which ends them when the IPC channel closes.
-  for (const cli of running.splice(0)) if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(name: string, text: string): Promise<string> {
-  const path = join(dir, name);
-  await writeFile(path, text);
-  return path;
-}
+const { running, file } = cliSandbox('rxllm-workers-');
 
 function start(args: readonly string[], { detached = false } = {}): CliProcess {
   const cli = spawnCli(args, process.env, { detached });
