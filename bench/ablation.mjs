@@ -14,10 +14,11 @@ import autocannon from 'autocannon';
 import { messages } from './lib/fixtures.mjs';
 import { coreFor, cpuMicros, startNode, stop } from './lib/processes.mjs';
 import { fmt, median, table } from './lib/stats.mjs';
+import { numberOption } from './lib/args.mjs';
 
 const args = process.argv.slice(2);
 const kind = args.includes('sse') ? 'sse' : 'json';
-const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const option = (name, fallback) => numberOption(args, name, fallback);
 const rounds = option('--rounds', 3);
 const seconds = option('--seconds', 3);
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));

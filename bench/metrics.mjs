@@ -18,16 +18,15 @@ import { messages } from './lib/fixtures.mjs';
 import { coreFor, cpuMicros, pinning, rssKiB, startNode, stop } from './lib/processes.mjs';
 import { fmt, median, nowMs, table } from './lib/stats.mjs';
 import { freePort, waitReady } from './lib/listening.mjs';
+import { numberOption } from './lib/args.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const option = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const option = (name, fallback) => numberOption(args, name, fallback);
 const rounds = option('--rounds', quick ? 2 : 6);
 const seconds = option('--seconds', quick ? 1.5 : 3);
 const connections = 50;
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-
-
 
 const bodies = {
   json: JSON.stringify({ model: 'bench', messages }),

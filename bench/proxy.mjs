@@ -24,13 +24,11 @@ import { messages } from './lib/fixtures.mjs';
 import { coreFor, cpuMicros, pinning, rssKiB, startNode, stop } from './lib/processes.mjs';
 import { fmt, median, nowMs, percentile, sortNumbers, table } from './lib/stats.mjs';
 import { freePort, waitReady } from './lib/listening.mjs';
+import { numberOption } from './lib/args.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const option = (name, fallback) => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
+const option = (name, fallback) => numberOption(args, name, fallback);
 const rounds = option('--rounds', quick ? 2 : 5);
 const seconds = option('--seconds', quick ? 1.5 : 3);
 const connections = 50;
@@ -39,8 +37,6 @@ const connections = 50;
 const flagsArg = args.find((arg) => arg.startsWith('--server-node-flags='));
 const serverNodeFlags = (flagsArg === undefined ? '' : flagsArg.slice('--server-node-flags='.length)).split(' ').filter(Boolean);
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-
-
 
 const bodies = {
   json: JSON.stringify({ model: 'bench', messages }),

@@ -26,21 +26,17 @@ import { ask, coreFor, cpuMicros, startNode, stop } from './lib/processes.mjs';
 import { startRedis } from './lib/redis-server.mjs';
 import { fmt, median, nowMs, percentile, sortNumbers, table } from './lib/stats.mjs';
 import { freePort, waitReady } from './lib/listening.mjs';
+import { numberOption } from './lib/args.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const option = (name, fallback) => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
+const option = (name, fallback) => numberOption(args, name, fallback);
 const rounds = option('--rounds', quick ? 2 : 5);
 const seconds = option('--seconds', quick ? 1.5 : 3);
 const connections = 50;
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const print = (text = '') => console.log(text);
-
-
 
 const body = JSON.stringify({ model: 'bench', messages });
 const headers = { 'content-type': 'application/json' };

@@ -19,19 +19,15 @@ import { messages } from './lib/fixtures.mjs';
 import { cpuMicros, startNode, stop } from './lib/processes.mjs';
 import { fmt, median, nowMs, percentile, sortNumbers, table } from './lib/stats.mjs';
 import { freePort, waitReady } from './lib/listening.mjs';
+import { numberOption } from './lib/args.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const option = (name, fallback) => {
-  const index = args.indexOf(name);
-  return index === -1 ? fallback : Number(args[index + 1]);
-};
+const option = (name, fallback) => numberOption(args, name, fallback);
 const rounds = option('--rounds', quick ? 2 : 5);
 const seconds = option('--seconds', quick ? 1.5 : 3);
 const connections = 50;
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
-
-
 
 /** The processes serving a target: the process itself and, for a cluster primary, its workers (from /proc). */
 function processTree(pid) {
