@@ -118,10 +118,25 @@ export const fleetPageScript = String.raw`
     };
   }
 
-  // A sample arrives twice, in its event and in the next snapshot, stamped a tick apart at most.
-  function addSample(entry, sample) {
-    var seen = entry.samples.some(function (s) { return s.latencyMs === sample.latencyMs && Math.abs(s.at - sample.at) < 20; });
-    if (!seen) entry.samples.push(sample);
+  // A sample arrives twice, in its event and in the next snapshots, stamped a tick apart at most; two
+  // calls may also end with the same latency in the same instant. So one event, and one sample of a
+  // snapshot, each stand for one held sample: a held sample matches at most one event, and at most
+  // one sample of each snapshot.
+  function alike(s, sample) { return s.latencyMs === sample.latencyMs && Math.abs(s.at - sample.at) < 20; }
+
+  function addEventSample(entry, sample) {
+    var held = entry.samples.find(function (s) { return !s.evented && alike(s, sample); });
+    if (held) held.evented = true;
+    else { sample.evented = true; entry.samples.push(sample); }
+  }
+
+  function addSnapshotSamples(entry, samples) {
+    var matched = [];
+    samples.forEach(function (sample) {
+      var held = entry.samples.find(function (s) { return matched.indexOf(s) === -1 && alike(s, sample); });
+      if (held) matched.push(held);
+      else { entry.samples.push(sample); matched.push(sample); }
+    });
   }
 
   function applySnapshot(snapshot) {
@@ -130,7 +145,7 @@ export const fleetPageScript = String.raw`
       var entry = deployments.get(info.id);
       if (!entry) { entry = createCard(info); deployments.set(info.id, entry); }
       entry.info = info;
-      info.samples.forEach(function (sample) { addSample(entry, sample); });
+      addSnapshotSamples(entry, info.samples);
     });
     drawAll();
   }
@@ -285,8 +300,8 @@ export const fleetPageScript = String.raw`
     var entry = e && typeof e.deployment === 'string' ? deployments.get(e.deployment) : undefined;
     if (entry) {
       // The next snapshot brings the truth; these make the page move in the same instant.
-      if (type === 'attemptSucceeded') addSample(entry, { at: e.at, latencyMs: e.latencyMs, ttftMs: e.ttftMs, timedOut: false });
-      else if (type === 'attemptFailed' && typeof e.latencyMs === 'number') addSample(entry, { at: e.at, latencyMs: e.latencyMs, ttftMs: null, failed: true });
+      if (type === 'attemptSucceeded') addEventSample(entry, { at: e.at, latencyMs: e.latencyMs, ttftMs: e.ttftMs, timedOut: false });
+      else if (type === 'attemptFailed' && typeof e.latencyMs === 'number') addEventSample(entry, { at: e.at, latencyMs: e.latencyMs, ttftMs: null, failed: true });
       else if (type === 'cooldownStarted') entry.info = Object.assign({}, entry.info, { state: 'cooling', cooldown: { until: e.until, reason: e.reason, msLeft: e.until - e.at } });
       // A cooldown only ever follows failures: partial until the next snapshot says otherwise.
       else if (type === 'cooldownEnded') entry.info = Object.assign({}, entry.info, { state: 'partial', cooldown: null });
